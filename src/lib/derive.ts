@@ -1,0 +1,80 @@
+/**
+ * Values derived from the answers, computed here (and unit-tested) so templates only print them.
+ */
+import { builderImage, finalImage } from './images.js';
+import { OPTION_NAMES, kebab, type Answers } from './options.js';
+
+/** Where the binary lives in the image. */
+export const BINARY_DIR = '/usr/local/bin';
+
+/** The nonroot user every image runs as: numeric, so Kubernetes' runAsNonRoot can verify it. */
+export const NONROOT_UID = 65532;
+
+/** Linker flags shared by the Makefile and the Dockerfile; `$VERSION` is filled by each. */
+export function ldflags(versionRef: string): string {
+  // -s strips the symbol table (in Go ≥ 1.22 it implies -w, kept for older readers).
+  return `-s -w -X main.version=${versionRef}`;
+}
+
+/** Build flags shared by the Makefile and the Dockerfile. */
+export const GO_BUILD_FLAGS = '-trimpath -buildvcs=false';
+
+/** Renders a JSON array of strings the way Dockerfile exec form expects. */
+export function execForm(args: string[]): string {
+  return `[${args.map((a) => JSON.stringify(a)).join(', ')}]`;
+}
+
+export interface TemplateData extends Answers {
+  /** Binary file name. */
+  binary: string;
+  /** Absolute path of the binary in the image. */
+  binaryPath: string;
+  builderImage: string;
+  finalImage: string;
+  goBuildFlags: string;
+  /** ldflags with the Dockerfile's `${VERSION}` build arg. */
+  dockerLdflags: string;
+  /** ldflags with the Makefile's `$(VERSION)`. */
+  makeLdflags: string;
+  entrypoint: string;
+  healthcheckCmd: string;
+  user: string;
+  /** The module's last element without a /vN suffix: a human-friendly title. */
+  title: string;
+}
+
+export function templateData(answers: Answers): TemplateData {
+  const binaryPath = `${BINARY_DIR}/${answers.name}`;
+  return {
+    ...answers,
+    binary: answers.name,
+    binaryPath,
+    builderImage: builderImage(answers.goVersion),
+    finalImage: finalImage(answers.base),
+    goBuildFlags: GO_BUILD_FLAGS,
+    dockerLdflags: ldflags('${VERSION}'),
+    makeLdflags: ldflags('$(VERSION)'),
+    entrypoint: execForm([binaryPath]),
+    healthcheckCmd: execForm([binaryPath, '-healthcheck']),
+    user: `${NONROOT_UID}:${NONROOT_UID}`,
+    title: answers.name,
+  };
+}
+
+/** Quotes an argument for a POSIX shell only when it needs it. */
+export function shellQuote(value: string): string {
+  return /^[A-Za-z0-9_./:@=+-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The non-interactive command that replays a run: every answer as a flag, plus --yes. */
+export function replayCommand(answers: Answers, program = 'go-minimal', folder?: string): string {
+  const parts = [program];
+  if (folder) parts.push(shellQuote(folder));
+  for (const name of OPTION_NAMES) {
+    const value = answers[name];
+    if (typeof value === 'boolean') parts.push(value ? `--${kebab(name)}` : `--no-${kebab(name)}`);
+    else parts.push(`--${kebab(name)}`, shellQuote(String(value)));
+  }
+  parts.push('--yes');
+  return parts.join(' ');
+}

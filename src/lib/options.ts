@@ -1,0 +1,199 @@
+/**
+ * The option table: the one source of CLI flags, prompts, defaults, validation, help and the
+ * stored answers in `.yo-rc.json`. Adding an option is one entry here.
+ */
+import { basename } from 'node:path';
+import { BASES, type Base } from './images.js';
+import { defaultGoVersion } from './go.js';
+import {
+  NAME_MAX,
+  validateChoice,
+  validateGoVersion,
+  validateModulePath,
+  validateName,
+  validatePort,
+  type Validation,
+} from './validate.js';
+
+/** The answers that shape a generated project (stored in `.yo-rc.json`). */
+export interface Answers {
+  name: string;
+  modulePath: string;
+  goVersion: string;
+  base: Base;
+  port: number;
+  healthcheck: boolean;
+}
+export type AnswerName = keyof Answers;
+
+/** What defaults may depend on. */
+export interface DefaultContext {
+  /** Base name of the destination folder. */
+  folderName: string;
+  /** Answers resolved so far (table order). */
+  answers: Partial<Answers>;
+  /** The local Go toolchain's `1.N`, computed only when needed. */
+  localGoMinor: () => string | undefined;
+}
+
+export interface OptionSpec<T> {
+  description: string;
+  /** What is accepted, for `--help`. */
+  accepted: string;
+  /** How the default is chosen, for `--help`. */
+  defaultHelp: string;
+  kind: 'string' | 'integer' | 'boolean' | 'choice';
+  choices?: readonly string[];
+  default: (ctx: DefaultContext) => T;
+  /** Converts a raw value (flag string, JSON value, prompt answer) to T; undefined when it is not one. */
+  coerce: (raw: unknown) => T | undefined;
+  validate: (value: T) => Validation;
+  prompt: { type: 'input' | 'confirm' | 'select'; message: string };
+}
+
+export type OptionTable = { [K in AnswerName]: OptionSpec<Answers[K]> };
+
+const asString = (raw: unknown): string | undefined =>
+  typeof raw === 'string' ? raw.trim() : typeof raw === 'number' ? String(raw) : undefined;
+
+/** Folder name → a valid `name`: lowercase, other characters to '-', trimmed to 63. */
+export function sanitizeName(folderName: string): string {
+  const cleaned = folderName
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[^a-z0-9]+/, '')
+    .slice(0, NAME_MAX)
+    .replace(/[._-]+$/, '');
+  return cleaned === '' ? 'app' : cleaned;
+}
+
+export const OPTIONS: OptionTable = {
+  name: {
+    description: 'Binary and image name',
+    accepted: `lowercase [a-z0-9][a-z0-9._-]*, at most ${NAME_MAX} characters`,
+    defaultHelp: 'the folder name, sanitised',
+    kind: 'string',
+    default: (ctx) => sanitizeName(ctx.folderName),
+    coerce: asString,
+    validate: validateName,
+    prompt: { type: 'input', message: 'Service name (binary and image)' },
+  },
+  modulePath: {
+    description: 'Go module path',
+    accepted: 'a Go module path (e.g. example.com/team/svc, …/v2)',
+    defaultHelp: 'example.com/<name>',
+    kind: 'string',
+    default: (ctx) => `example.com/${ctx.answers.name ?? sanitizeName(ctx.folderName)}`,
+    coerce: asString,
+    validate: validateModulePath,
+    prompt: { type: 'input', message: 'Go module path' },
+  },
+  goVersion: {
+    description: 'Go version (go.mod and the builder image)',
+    accepted: '1.N or 1.N.P, N ≥ 22',
+    defaultHelp: "the local go's 1.N, else the newest known",
+    kind: 'string',
+    default: (ctx) => defaultGoVersion(ctx.localGoMinor()),
+    coerce: asString,
+    validate: validateGoVersion,
+    prompt: { type: 'input', message: 'Go version' },
+  },
+  base: {
+    description: 'Final image base',
+    accepted: BASES.join(', '),
+    defaultHelp: 'scratch',
+    kind: 'choice',
+    choices: BASES,
+    default: () => 'scratch',
+    coerce: (raw) => asString(raw) as Base | undefined,
+    validate: validateChoice(BASES),
+    prompt: { type: 'select', message: 'Final image base' },
+  },
+  port: {
+    description: 'Port the service listens on',
+    accepted: 'an integer from 1 to 65535',
+    defaultHelp: '8080',
+    kind: 'integer',
+    default: () => 8080,
+    coerce: (raw) => {
+      if (typeof raw === 'number') return raw;
+      const s = asString(raw);
+      // NaN fails validation, so the error can quote what was given.
+      return s === undefined ? undefined : /^[0-9]+$/.test(s) ? Number(s) : Number.NaN;
+    },
+    validate: validatePort,
+    prompt: { type: 'input', message: 'Port' },
+  },
+  healthcheck: {
+    description: 'Add a -healthcheck flag and an image HEALTHCHECK',
+    accepted: 'true or false (--healthcheck / --no-healthcheck)',
+    defaultHelp: 'true',
+    kind: 'boolean',
+    default: () => true,
+    coerce: (raw) => (typeof raw === 'boolean' ? raw : raw === 'true' ? true : raw === 'false' ? false : undefined),
+    validate: (value) => (typeof value === 'boolean' ? true : 'use true or false'),
+    prompt: { type: 'confirm', message: 'Add a self-healthcheck (-healthcheck flag and image HEALTHCHECK)?' },
+  },
+};
+
+/** Table order: defaults may depend on earlier answers. */
+export const OPTION_NAMES = Object.keys(OPTIONS) as AnswerName[];
+
+/** Options that steer a run rather than shape the project. */
+export const RUN_OPTIONS = {
+  yes: { alias: 'y', description: 'Accept defaults for every unanswered question: no prompt at all' },
+  force: { alias: 'f', description: 'Overwrite existing files that differ' },
+  skipInstall: { alias: undefined, description: 'Do not run go mod tidy' },
+} as const;
+
+export function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/** Where a raw value came from, for error messages. */
+export type Source = { kind: 'flag' } | { kind: 'file'; file: string } | { kind: 'prompt' };
+
+export class OptionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OptionError';
+  }
+}
+
+function describeValue(raw: unknown): string {
+  return typeof raw === 'string' ? `"${raw}"` : JSON.stringify(raw) ?? String(raw);
+}
+
+/** One line: names the option, the value and what is accepted. */
+export function formatOptionError(name: AnswerName, raw: unknown, hint: string, source: Source): string {
+  const where =
+    source.kind === 'flag'
+      ? `--${kebab(name)} ${describeValue(raw)}`
+      : source.kind === 'file'
+        ? `${name} ${describeValue(raw)} in ${source.file}`
+        : `${name} ${describeValue(raw)}`;
+  return `Invalid ${where}: ${hint}.`;
+}
+
+/** Coerces and validates one raw value; throws an OptionError with a one-line message. */
+export function checkOption<K extends AnswerName>(name: K, raw: unknown, source: Source): Answers[K] {
+  const spec = OPTIONS[name] as OptionSpec<Answers[K]>;
+  const value = spec.coerce(raw);
+  const verdict = value === undefined ? `use ${spec.accepted}` : spec.validate(value);
+  if (verdict !== true) throw new OptionError(formatOptionError(name, raw, verdict, source));
+  return value as Answers[K];
+}
+
+/** The prompt's validate: the same validator, on the coerced answer. */
+export function promptValidator(name: AnswerName): (input: unknown) => Validation {
+  const spec = OPTIONS[name] as OptionSpec<unknown>;
+  return (input) => {
+    const value = spec.coerce(input);
+    return value === undefined ? `use ${spec.accepted}` : spec.validate(value);
+  };
+}
+
+/** The folder name a default `name` derives from. */
+export function folderNameOf(dir: string): string {
+  return basename(dir);
+}

@@ -1,0 +1,87 @@
+/**
+ * Pure validators. Each returns `true` or a short hint saying what is accepted; the same function
+ * serves the prompt's `validate`, the flag and stored-config checks, and the unit tests.
+ */
+
+export type Validation = true | string;
+
+export const NAME_MAX = 63;
+
+/** Binary and image name: lowercase `[a-z0-9][a-z0-9._-]*`, at most 63 characters. */
+export function validateName(value: string): Validation {
+  const hint = `use lowercase letters, digits, '.', '_' or '-', starting with a letter or digit, at most ${NAME_MAX} characters`;
+  if (value.length === 0 || value.length > NAME_MAX) return hint;
+  return /^[a-z0-9][a-z0-9._-]*$/.test(value) ? true : hint;
+}
+
+// Windows-reserved names Go refuses as path elements (golang.org/x/mod/module: badWindowsNames).
+const WINDOWS_RESERVED = new Set([
+  'CON', 'PRN', 'AUX', 'NUL',
+  'COM1', 'COM2', 'COM3', 'COM4', 'COM5', 'COM6', 'COM7', 'COM8', 'COM9',
+  'LPT1', 'LPT2', 'LPT3', 'LPT4', 'LPT5', 'LPT6', 'LPT7', 'LPT8', 'LPT9',
+]); // prettier-ignore
+
+function checkElement(elem: string, first: boolean): string | undefined {
+  if (elem === '') return 'empty path element';
+  if (elem === '.' || elem === '..') return `"${elem}" path element`;
+  if (elem.startsWith('.')) return 'leading dot in path element';
+  if (elem.endsWith('.')) return 'trailing dot in path element';
+  // The first element is a host-like name: lowercase only, no leading dash.
+  const allowed = first ? /^[a-z0-9.-]+$/ : /^[A-Za-z0-9._~-]+$/;
+  if (!allowed.test(elem)) {
+    return first
+      ? 'the first element may hold only lowercase letters, digits, "." and "-"'
+      : 'elements may hold only letters, digits and "-", ".", "_", "~"';
+  }
+  if (first && elem.startsWith('-')) return 'leading dash in first path element';
+  const short = (elem.split('.')[0] ?? '').toUpperCase();
+  if (WINDOWS_RESERVED.has(short)) return `"${elem}" is a reserved file name on Windows`;
+  // Names like GOPHER~1 look like Windows short names.
+  if (/~[0-9]+$/.test(elem.split('.')[0] ?? '')) return 'path element looks like a Windows short name';
+  return undefined;
+}
+
+/**
+ * A Go module path, by Go's own rules (golang.org/x/mod/module.CheckPath), except that, like
+ * `go mod init`, the first element need not contain a dot. A final `/vN` must have N ≥ 2.
+ */
+export function validateModulePath(value: string): Validation {
+  const hint = (why: string): string =>
+    `${why}; use a Go module path such as example.com/team/service or example.com/service/v2`;
+  if (value.length === 0) return hint('empty path');
+  if (value.length > 512) return hint('too long');
+  if (value.startsWith('/') || value.endsWith('/')) return hint('leading or trailing slash');
+  const elems = value.split('/');
+  for (const [i, elem] of elems.entries()) {
+    const problem = checkElement(elem, i === 0);
+    if (problem) return hint(problem);
+  }
+  const last = elems[elems.length - 1] ?? '';
+  if (elems.length > 1 && /^v[0-9]+$/.test(last)) {
+    if (last === 'v0' || last === 'v1' || last.startsWith('v0')) {
+      return hint(`invalid major version suffix "/${last}" (only /v2 and above)`);
+    }
+  }
+  return true;
+}
+
+/** Lowest Go minor version the generated code supports (1.22: method patterns in ServeMux). */
+export const MIN_GO_MINOR = 22;
+
+/** `1.N` or `1.N.P` with N ≥ 22. */
+export function validateGoVersion(value: string): Validation {
+  const hint = `use 1.N or 1.N.P with N ≥ ${MIN_GO_MINOR}, e.g. 1.23 or 1.23.5`;
+  const m = /^1\.(0|[1-9][0-9]*)(?:\.(0|[1-9][0-9]*))?$/.exec(value);
+  if (!m) return hint;
+  return Number(m[1]) >= MIN_GO_MINOR ? true : hint;
+}
+
+/** Integer 1–65535, written in decimal. */
+export function validatePort(value: number): Validation {
+  return Number.isInteger(value) && value >= 1 && value <= 65535 ? true : 'use a number from 1 to 65535';
+}
+
+/** A value from a fixed list. */
+export function validateChoice<T extends string>(choices: readonly T[]): (value: string) => Validation {
+  return (value) => ((choices as readonly string[]).includes(value) ? true : `use one of: ${choices.join(', ')}`);
+}

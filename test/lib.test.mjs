@@ -1,0 +1,200 @@
+// Unit tests of the pure helpers: validators, option coercion and messages, derived values.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  validateGoVersion,
+  validateModulePath,
+  validateName,
+  validatePort,
+  validateChoice,
+} from '../dist/lib/validate.js';
+import { OPTIONS, OPTION_NAMES, checkOption, promptValidator, sanitizeName, kebab } from '../dist/lib/options.js';
+import { templateData, replayCommand, shellQuote, execForm, ldflags } from '../dist/lib/derive.js';
+import { defaultGoVersion, minorOf, GO_VERSIONS } from '../dist/lib/go.js';
+import { IMAGES, builderImage, finalImage } from '../dist/lib/images.js';
+
+const good = (fn, values) => values.forEach((v) => assert.equal(fn(v), true, `${JSON.stringify(v)} should pass`));
+const bad = (fn, values) =>
+  values.forEach((v) => assert.equal(typeof fn(v), 'string', `${JSON.stringify(v)} should be rejected`));
+
+describe('validateName', () => {
+  it('accepts lowercase names with dots, dashes, underscores', () =>
+    good(validateName, ['hello', 'a', '0day', 'my.svc', 'my-svc_2', 'x'.repeat(63)]));
+  it('rejects upper case, leading punctuation, spaces, slashes, empty and > 63 chars', () =>
+    bad(validateName, ['Hello', '-x', '.x', '_x', 'a b', 'a/b', '', 'x'.repeat(64), 'é']));
+});
+
+describe('validateModulePath', () => {
+  it("accepts Go's module paths", () =>
+    good(validateModulePath, [
+      'example.com/hello',
+      'example.com/Team-A/My_Svc/v2',
+      'github.com/acme/api/v10',
+      'hello',
+      'corp.internal/x~y',
+      'example.com/v1x',
+    ]));
+  it('rejects what Go rejects', () =>
+    bad(validateModulePath, [
+      '',
+      '/abs',
+      'example.com/',
+      'example.com//x',
+      'Example.com/x',
+      'example.com/a b',
+      'example.com/.hidden',
+      'example.com/trailing.',
+      'example.com/x/v1',
+      'example.com/x/v0',
+      'example.com/x/v01',
+      '-lead.com/x',
+      'example.com/con',
+      'example.com/GOPHER~1',
+      'example.com/ü',
+      'example.com/a@b',
+    ]));
+  it('says what is wrong and what is accepted', () => {
+    assert.match(validateModulePath('example.com/x/v1'), /major version suffix.*example\.com/);
+  });
+});
+
+describe('validateGoVersion', () => {
+  it('accepts 1.N and 1.N.P with N ≥ 22', () => good(validateGoVersion, ['1.22', '1.23', '1.23.5', '1.30', '1.22.0']));
+  it('rejects older, malformed and prerelease versions', () =>
+    bad(validateGoVersion, ['1.21', '1.21.9', '1', '2.0', '1.23.', 'go1.23', '1.023', '1.23rc1', '1.23.5.1', '']));
+});
+
+describe('validatePort', () => {
+  it('accepts 1..65535', () => good(validatePort, [1, 80, 8080, 65535]));
+  it('rejects 0, > 65535, fractions and NaN', () => bad(validatePort, [0, 65536, 80800, 1.5, Number.NaN, -1]));
+});
+
+describe('validateChoice', () => {
+  it('lists the choices when it rejects', () => {
+    const v = validateChoice(['scratch', 'alpine']);
+    assert.equal(v('alpine'), true);
+    assert.equal(v('debian'), 'use one of: scratch, alpine');
+  });
+});
+
+describe('checkOption (flag, stored file and prompt messages)', () => {
+  it('coerces flag strings to numbers and booleans', () => {
+    assert.equal(checkOption('port', '9090', { kind: 'flag' }), 9090);
+    assert.equal(checkOption('healthcheck', 'false', { kind: 'flag' }), false);
+    assert.equal(checkOption('healthcheck', true, { kind: 'flag' }), true);
+  });
+  it('names the flag, the value and what is accepted, on one line', () => {
+    assert.throws(() => checkOption('port', '80800', { kind: 'flag' }), {
+      message: 'Invalid --port "80800": use a number from 1 to 65535.',
+    });
+    assert.throws(() => checkOption('port', '8o8o', { kind: 'flag' }), { message: /^Invalid --port "8o8o": use/ });
+    assert.throws(() => checkOption('goVersion', '1.19', { kind: 'flag' }), {
+      message: /^Invalid --go-version "1\.19": use 1\.N or 1\.N\.P with N ≥ 22/,
+    });
+    assert.throws(() => checkOption('base', 'debian', { kind: 'flag' }), {
+      message: 'Invalid --base "debian": use one of: scratch, distroless, alpine.',
+    });
+  });
+  it('names the file for a bad stored answer', () => {
+    assert.throws(() => checkOption('port', 'http', { kind: 'file', file: '.yo-rc.json' }), {
+      message: /^Invalid port "http" in \.yo-rc\.json: use a number/,
+    });
+    assert.throws(() => checkOption('healthcheck', 'yes', { kind: 'file', file: '.yo-rc.json' }), {
+      message: /^Invalid healthcheck "yes" in \.yo-rc\.json: use true or false/,
+    });
+  });
+  it('gives every message on a single line', () => {
+    for (const name of OPTION_NAMES) {
+      try {
+        checkOption(name, name === 'healthcheck' ? 'maybe' : 'BAD VALUE/\u00e9', { kind: 'flag' });
+        assert.fail(`${name} accepted a bad value`);
+      } catch (error) {
+        assert.doesNotMatch(error.message, /\n/);
+        assert.match(error.message, new RegExp(`^Invalid --${kebab(name)} `));
+      }
+    }
+  });
+  it('the prompt validator is the same validator, on the coerced answer', () => {
+    assert.equal(promptValidator('port')('8080'), true);
+    assert.equal(promptValidator('port')('0'), 'use a number from 1 to 65535');
+    assert.equal(promptValidator('modulePath')('example.com/x/v2'), true);
+    assert.match(promptValidator('modulePath')('x/v1'), /major version/);
+  });
+});
+
+describe('defaults', () => {
+  const ctx = (folderName, answers = {}, local) => ({ folderName, answers, localGoMinor: () => local });
+  it('sanitises the folder name', () => {
+    assert.equal(sanitizeName('My Service!'), 'my-service');
+    assert.equal(sanitizeName('--x--'), 'x');
+    assert.equal(sanitizeName('___'), 'app');
+    assert.equal(sanitizeName('a'.repeat(80)).length, 63);
+    assert.equal(validateName(sanitizeName('Ünïcode Folder.')), true);
+  });
+  it('derives the module path from the name', () => {
+    assert.equal(OPTIONS.modulePath.default(ctx('dir', { name: 'svc' })), 'example.com/svc');
+  });
+  it('takes the local Go minor version when supported, else the newest known', () => {
+    assert.equal(OPTIONS.goVersion.default(ctx('d', {}, '1.23')), '1.23');
+    assert.equal(OPTIONS.goVersion.default(ctx('d', {}, '1.19')), GO_VERSIONS.at(-1));
+    assert.equal(defaultGoVersion(undefined), GO_VERSIONS.at(-1));
+    assert.equal(minorOf('go1.23.5\n'), '1.23');
+    assert.equal(minorOf('go1.24rc1'), '1.24');
+    assert.equal(minorOf('devel'), undefined);
+  });
+  it('every default is valid', () => {
+    for (const name of OPTION_NAMES) {
+      const value = OPTIONS[name].default(ctx('Some Folder', { name: 'some-folder' }, '1.23'));
+      assert.equal(OPTIONS[name].validate(value), true, name);
+    }
+  });
+});
+
+describe('images table', () => {
+  it('pins every reference to a version, never latest', () => {
+    for (const ref of [...Object.values(IMAGES), ...GO_VERSIONS.map(builderImage)]) {
+      assert.match(ref, /:[A-Za-z0-9][\w.-]*$/, ref);
+      assert.doesNotMatch(ref, /:latest$/, ref);
+    }
+  });
+  it('maps bases to final images', () => {
+    assert.equal(finalImage('scratch'), 'scratch');
+    assert.equal(finalImage('distroless'), 'gcr.io/distroless/static-debian12:nonroot');
+    assert.match(finalImage('alpine'), /^alpine:3\.\d+$/);
+    assert.equal(builderImage('1.23.5'), 'golang:1.23.5-alpine');
+  });
+});
+
+describe('derived values', () => {
+  const answers = {
+    name: 'my.svc',
+    modulePath: 'example.com/Team/my-svc/v2',
+    goVersion: '1.22',
+    base: 'alpine',
+    port: 9090,
+    healthcheck: true,
+  };
+  it('computes ldflags once for the Makefile and the Dockerfile', () => {
+    const d = templateData(answers);
+    assert.equal(ldflags('X'), '-s -w -X main.version=X');
+    assert.equal(d.makeLdflags, '-s -w -X main.version=$(VERSION)');
+    assert.equal(d.dockerLdflags, '-s -w -X main.version=${VERSION}');
+    assert.equal(d.goBuildFlags, '-trimpath -buildvcs=false');
+  });
+  it('names the binary after the service and runs it in exec form', () => {
+    const d = templateData(answers);
+    assert.equal(d.binary, 'my.svc');
+    assert.equal(d.entrypoint, '["/usr/local/bin/my.svc"]');
+    assert.equal(d.healthcheckCmd, '["/usr/local/bin/my.svc", "-healthcheck"]');
+    assert.equal(d.user, '65532:65532');
+    assert.equal(d.builderImage, 'golang:1.22-alpine');
+    assert.equal(execForm(['a b', 'c"d']), '["a b", "c\\"d"]');
+  });
+  it('replays a run with every option as a flag', () => {
+    assert.equal(
+      replayCommand({ ...answers, healthcheck: false }, 'go-minimal', 'my dir'),
+      "go-minimal 'my dir' --name my.svc --module-path example.com/Team/my-svc/v2 --go-version 1.22 --base alpine --port 9090 --no-healthcheck --yes",
+    );
+    assert.equal(shellQuote("it's"), `'it'\\''s'`);
+  });
+});
