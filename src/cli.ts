@@ -6,6 +6,7 @@
 import { mkdirSync, readdirSync, rmdirSync, existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Writable } from 'node:stream';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { OPTIONS, OPTION_NAMES, RUN_OPTIONS, checkOption, kebab } from './lib/options.js';
 
@@ -62,6 +63,20 @@ function packageVersion(): string {
   return pkg.version;
 }
 
+/**
+ * yeoman logs "✖ An error occured while running …" before rethrowing; our own one-line message
+ * says what went wrong, so that line is dropped from the log stream.
+ */
+function quietStderr(): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      const text = chunk.toString();
+      if (!text.includes('An error occured while running')) process.stderr.write(text);
+      done();
+    },
+  });
+}
+
 function fail(message: string, code = 1): never {
   process.stderr.write(`${PROGRAM}: ${message}\n`);
   process.exit(code);
@@ -70,7 +85,13 @@ function fail(message: string, code = 1): never {
 export async function main(argv: string[]): Promise<void> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: argOptions(), allowPositionals: true, allowNegative: true, strict: true });
+    parsed = parseArgs({
+      args: argv,
+      options: argOptions(),
+      allowPositionals: true,
+      allowNegative: true,
+      strict: true,
+    });
   } catch (error) {
     fail(`${(error as Error).message.split('\n')[0]} (see ${PROGRAM} --help)`, 2);
   }
@@ -94,7 +115,8 @@ export async function main(argv: string[]): Promise<void> {
 
   // Fail fast, before yeoman loads or a folder is made; the generator checks again (for yo users).
   try {
-    for (const name of OPTION_NAMES) if (options[name] !== undefined) checkOption(name, options[name], { kind: 'flag' });
+    for (const name of OPTION_NAMES)
+      if (options[name] !== undefined) checkOption(name, options[name], { kind: 'flag' });
   } catch (error) {
     fail((error as Error).message);
   }
@@ -104,9 +126,12 @@ export async function main(argv: string[]): Promise<void> {
   if (created) mkdirSync(target, { recursive: true });
   try {
     const { createEnv } = await import('yeoman-environment');
-    const env = createEnv({ cwd: target });
+    const env = createEnv({ cwd: target, stderr: quietStderr() as NodeJS.WriteStream });
     const generator = fileURLToPath(new URL('./generators/app/index.js', import.meta.url));
-    env.register(generator, { namespace: 'go-minimal:app', packagePath: fileURLToPath(new URL('..', import.meta.url)) });
+    env.register(generator, {
+      namespace: 'go-minimal:app',
+      packagePath: fileURLToPath(new URL('..', import.meta.url)),
+    });
     await env.run(['go-minimal:app'], options);
   } catch (error) {
     // Nothing written: leave no empty folder behind either.

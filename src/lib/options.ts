@@ -161,7 +161,7 @@ export class OptionError extends Error {
 }
 
 function describeValue(raw: unknown): string {
-  return typeof raw === 'string' ? `"${raw}"` : JSON.stringify(raw) ?? String(raw);
+  return typeof raw === 'string' ? `"${raw}"` : (JSON.stringify(raw) ?? String(raw));
 }
 
 /** One line: names the option, the value and what is accepted. */

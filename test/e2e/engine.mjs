@@ -38,8 +38,15 @@ const DIRS = {
   locks: path.join(E2E_ROOT, 'locks'),
 };
 
-/** Where buildah keeps `RUN --mount=type=cache` directories (it uses $TMPDIR/buildah-cache-<uid>). */
-export const CACHE_MOUNT_DIR = path.join(DIRS.tmp, `buildah-cache-${process.getuid?.() ?? 0}`);
+/**
+ * Where buildah keeps `RUN --mount=type=cache` directories: $TMPDIR/buildah-cache (buildah 1.28;
+ * later versions append -<uid>, so both are handled). Each mount without `id=` lives at
+ * `<dir>/<target path>`, shared by every build that uses the same target.
+ */
+const CACHE_MOUNT_DIRS = [
+  path.join(DIRS.tmp, 'buildah-cache'),
+  path.join(DIRS.tmp, `buildah-cache-${process.getuid?.() ?? 0}`),
+];
 
 /** Bump when a recipe below changes in a way the input hashes do not capture. */
 const RECIPE_VERSION = 3;
@@ -58,6 +65,52 @@ function writeIfChanged(file, content) {
 }
 
 let envCache;
+
+/**
+ * runroot and libpod's tmp dir are meant to be tmpfs: they hold the run state that podman resets
+ * after a reboot. Here they persist, so after a reboot (another boot id) move them aside once,
+ * under a lock, before any engine command uses them.
+ */
+function resetRunStateAfterReboot() {
+  let bootId = '';
+  try {
+    bootId = fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  } catch {
+    return;
+  }
+  const file = path.join(E2E_ROOT, 'boot_id');
+  const current = () => {
+    try {
+      return fs.readFileSync(file, 'utf8').trim();
+    } catch {
+      return '';
+    }
+  };
+  if (current() === bootId) return;
+  const lock = path.join(DIRS.locks, 'boot.lock');
+  const wait = new Int32Array(new SharedArrayBuffer(4));
+  for (let i = 0; ; i++) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch (e) {
+      if (/** @type {NodeJS.ErrnoException} */ (e).code !== 'EEXIST') throw e;
+      if (i > 200) fs.rmSync(lock, { recursive: true, force: true }); // ~10 s: holder died
+      Atomics.wait(wait, 0, 0, 50);
+    }
+  }
+  try {
+    if (current() === bootId) return;
+    const hadState = current() !== '';
+    for (const d of [DIRS.runroot, DIRS.libpodTmp]) {
+      if (hadState && fs.existsSync(d)) fs.rmSync(d, { recursive: true, force: true });
+      fs.mkdirSync(d, { recursive: true });
+    }
+    writeIfChanged(file, bootId + '\n');
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
+}
 
 /**
  * Environment variables that make buildah and podman work on these machines. Merge them into the
@@ -80,6 +133,7 @@ export function engineEnv() {
   if (!envCache) {
     for (const d of Object.values(DIRS)) fs.mkdirSync(d, { recursive: true });
     fs.chmodSync(DIRS.tmp, 0o1777);
+    resetRunStateAfterReboot();
     const containersConf = path.join(DIRS.conf, 'containers.conf');
     const storageConf = path.join(DIRS.conf, 'storage.conf');
     const registriesConf = path.join(DIRS.conf, 'registries.conf');
@@ -219,7 +273,10 @@ export function detectEngine() {
       }).catch(() => null);
       if (d && d.code === 0 && d.stdout.trim()) return { ok: true, kind: 'docker' };
       if (forced === 'docker')
-        return { ok: false, reason: `GO_MINIMAL_E2E_ENGINE=docker but docker info failed: ${d?.all.trim() ?? 'no docker CLI'}` };
+        return {
+          ok: false,
+          reason: `GO_MINIMAL_E2E_ENGINE=docker but docker info failed: ${d?.all.trim() ?? 'no docker CLI'}`,
+        };
     }
     const missing = [];
     for (const tool of ['podman', 'buildah', 'runc']) {
@@ -370,11 +427,15 @@ function goBuilderRecipe({ goVersion, goroot }) {
   const gobin = path.join(goroot, 'bin/go');
   if (!fs.existsSync(gobin)) throw new Error(`no Go toolchain at ${goroot} (missing ${gobin}) for Go ${goVersion}`);
   const fullVersion = fs.readFileSync(path.join(goroot, 'VERSION'), 'utf8').split('\n')[0].trim(); // e.g. go1.23.5
-  if (!fullVersion.startsWith(`go${goVersion}`))
-    throw new Error(`${goroot} holds ${fullVersion}, not Go ${goVersion}`);
+  if (!fullVersion.startsWith(`go${goVersion}`)) throw new Error(`${goroot} holds ${fullVersion}, not Go ${goVersion}`);
   return {
     tag: `docker.io/library/golang:${goVersion}-alpine`,
-    inputs: { fullVersion, go: fileFingerprint(gobin), busybox: fileFingerprint(BUSYBOX), ca: fileFingerprint(CA_BUNDLE) },
+    inputs: {
+      fullVersion,
+      go: fileFingerprint(gobin),
+      busybox: fileFingerprint(BUSYBOX),
+      ca: fileFingerprint(CA_BUNDLE),
+    },
     config: [
       `ENV PATH=/go/bin:/usr/local/go/bin:${STD_PATH}`,
       `ENV GOLANG_VERSION=${fullVersion.replace(/^go/, '')}`,
@@ -440,7 +501,12 @@ function distrolessStaticRecipe(tag, nonroot) {
   return {
     tag,
     inputs: { ca: fileFingerprint(CA_BUNDLE), nonroot },
-    config: [`ENV PATH=${STD_PATH}`, `ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt`, `USER ${uid}:${uid}`, 'WORKDIR ' + (nonroot ? '/home/nonroot' : '/')],
+    config: [
+      `ENV PATH=${STD_PATH}`,
+      `ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt`,
+      `USER ${uid}:${uid}`,
+      'WORKDIR ' + (nonroot ? '/home/nonroot' : '/'),
+    ],
     async fill(root) {
       await addBase(root, {
         passwd:
@@ -606,7 +672,7 @@ export async function warmBuilder(goVersion) {
   const key = `warm-go${goVersion}`;
   const fresh = () => {
     const s = readStamp(key);
-    return s?.id === id && fs.existsSync(path.join(CACHE_MOUNT_DIR, 'root/.cache/go-build'));
+    return s?.id === id && CACHE_MOUNT_DIRS.some((d) => fs.existsSync(path.join(d, 'root/.cache/go-build/README')));
   };
   if (fresh()) return { warmed: false, ms: Date.now() - t0 };
   return withLock(key, async () => {
@@ -640,6 +706,18 @@ export async function warmBuilder(goVersion) {
       await fsp.rm(ctx, { recursive: true, force: true });
     }
   });
+}
+
+/**
+ * Empties buildah's cache mounts (Go module and build caches of every builder) and forgets the
+ * warm-ups, so the next build is cold. For measurements; harmful to concurrent builds.
+ * @returns {Promise<void>}
+ */
+export async function clearBuildCache() {
+  engineEnv();
+  for (const d of CACHE_MOUNT_DIRS) await fsp.rm(d, { recursive: true, force: true });
+  for (const f of await fsp.readdir(DIRS.stamps))
+    if (f.startsWith('warm-')) await fsp.rm(path.join(DIRS.stamps, f), { force: true });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -681,12 +759,21 @@ async function inspectJson(args) {
 }
 
 /**
- * `image inspect`, parsed: Config.User, Config.Healthcheck, Config.Labels/Labels, Config.Entrypoint,
- * Config.ExposedPorts, Size, …
+ * `image inspect`, parsed and normalised to docker's shape: Config.User, Config.Healthcheck
+ * (podman reports it only at the top level `.Healthcheck`; both are set), Config.Labels and
+ * Labels, Config.Entrypoint, Config.ExposedPorts, Size, …
  * @param {string} ref
  * @returns {Promise<any>}
  */
-export const inspectImage = (ref) => inspectJson(['image', 'inspect', ref]);
+export async function inspectImage(ref) {
+  const img = await inspectJson(['image', 'inspect', ref]);
+  img.Config ??= {};
+  img.Config.Healthcheck ??= img.Healthcheck;
+  img.Healthcheck ??= img.Config.Healthcheck;
+  img.Config.Labels ??= img.Labels ?? null;
+  img.Labels ??= img.Config.Labels;
+  return img;
+}
 
 /**
  * `container inspect`, parsed (State.Status, State.ExitCode, State.Health(check), …).
@@ -703,8 +790,7 @@ export const inspectContainer = (name) => inspectJson(['container', 'inspect', n
  * @returns {Promise<number>} exit code
  */
 export async function healthcheckRun(name) {
-  if ((await cli()) === 'podman')
-    return (await exec('podman', ['healthcheck', 'run', name], { allowFail: true })).code;
+  if ((await cli()) === 'podman') return (await exec('podman', ['healthcheck', 'run', name], { allowFail: true })).code;
   const c = await inspectContainer(name);
   const test = c.Config?.Healthcheck?.Test ?? [];
   if (!test.length || test[0] === 'NONE') throw new Error(`container ${name} has no healthcheck`);
@@ -735,7 +821,8 @@ export async function stop(name, seconds = 10) {
   return (await inspectContainer(name)).State.ExitCode;
 }
 
-const ENGINE_NOISE = /^.*(unable to get systemd connection|Failed to add conmon to systemd sandbox cgroup|Falling back to --cgroup-manager=cgroupfs).*\n?/gm;
+const ENGINE_NOISE =
+  /^.*(unable to get systemd connection|Failed to add conmon to systemd sandbox cgroup|Falling back to --cgroup-manager=cgroupfs).*\n?/gm;
 
 /**
  * The container's stdout and stderr (interleaved), minus podman's harmless systemd warnings.

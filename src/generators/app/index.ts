@@ -1,7 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import Generator, { type BaseOptions } from 'yeoman-generator';
-import { templateData, replayCommand } from '../../lib/derive.js';
+import { templateData, replayCommand, shellQuote } from '../../lib/derive.js';
 import { localGoMinor, which } from '../../lib/go.js';
 import {
   OPTIONS,
@@ -30,7 +30,8 @@ export default class AppGenerator extends Generator<Partial<Answers>, AppOptions
   answers: Partial<Answers> = {};
 
   constructor(args: string[], opts: AppOptions) {
-    super(args, opts);
+    // customInstallTask: no npm install (there is no package.json); install() runs go mod tidy.
+    super(args, opts, { customInstallTask: true });
     for (const name of OPTION_NAMES) {
       const spec = OPTIONS[name];
       // No default here: an absent flag must stay undefined so stored answers and prompts win.
@@ -145,14 +146,14 @@ export default class AppGenerator extends Generator<Partial<Answers>, AppOptions
   end(): void {
     const answers = this.answers as Answers;
     const folder = relative(process.cwd(), this.destinationRoot());
-    const cd = folder === '' ? '' : `cd ${folder} && `;
+    const cd = folder === '' ? '' : `cd ${shellQuote(folder)} && `;
     this.log(`
 Created ${answers.name} (${answers.modulePath}), Go ${answers.goVersion}, ${answers.base} image, port ${answers.port}.
 
 Next steps:
-  ${cd}make build test      # static binary in bin/, then the tests
-  make docker-build         # the image ${answers.name}:<version>  (DOCKER=podman works too)
-  make docker-run           # read-only root filesystem, all capabilities dropped
+  ${cd}make build test
+  make docker-build       # image ${answers.name}:<git describe>; DOCKER=podman works too
+  make docker-run         # read-only root filesystem, all capabilities dropped
 
 Replay this run without questions:
   ${replayCommand(answers, 'go-minimal', folder === '' ? undefined : folder)}

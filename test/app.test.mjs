@@ -1,0 +1,363 @@
+// The app generator through yeoman-test: each option's effect, prompts and their validation,
+// the non-interactive contract, stored answers, conflicts and the install step.
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { after, before, describe, it } from 'node:test';
+import { APP, FIXED, helpers, runYes, withTty } from './helpers/generate.mjs';
+import { APP_FILES } from '../dist/generators/app/files.js';
+
+const EXPECTED_FILES = APP_FILES.map((f) => f.dest);
+
+describe('--yes with defaults', () => {
+  let result;
+  before(async () => {
+    result = await runYes();
+  });
+  it('writes every file', () => result.assertFile([...EXPECTED_FILES, '.yo-rc.json']));
+  it('asks no question', () => assert.deepEqual(result.askedQuestions, []));
+  it('stores every answer', () => {
+    const stored = JSON.parse(readFileSync(join(result.cwd, '.yo-rc.json'), 'utf8'))['generator-go-minimal'];
+    assert.deepEqual(Object.keys(stored).sort(), ['base', 'goVersion', 'healthcheck', 'modulePath', 'name', 'port']);
+    assert.equal(stored.port, 8080);
+    assert.equal(stored.base, 'scratch');
+    assert.equal(stored.healthcheck, true);
+  });
+  it('stores dotfiles under their real names', () => {
+    result.assertFile(['.gitignore', '.dockerignore', '.editorconfig']);
+    result.assertNoFile(['gitignore', 'dockerignore']);
+  });
+  it('go.mod has the module and go directive and no requires', () => {
+    const name = JSON.parse(readFileSync(join(result.cwd, '.yo-rc.json'), 'utf8'))['generator-go-minimal'].name;
+    result.assertFileContent(
+      'go.mod',
+      new RegExp(`^module example\\.com/${name.replace(/\./g, '\\.')}\\n\\ngo 1\\.23\\n$`),
+    );
+    result.assertNoFileContent('go.mod', /require/);
+  });
+  it('the Dockerfile builds on the Go version and ends on scratch, with no RUN in the final stage', () => {
+    result.assertFileContent('Dockerfile', /^FROM --platform=\$BUILDPLATFORM golang:1\.23-alpine AS build$/m);
+    result.assertFileContent('Dockerfile', /^FROM scratch$/m);
+    const final = readFileSync(join(result.cwd, 'Dockerfile'), 'utf8')
+      .split(/^FROM /m)
+      .at(-1);
+    assert.doesNotMatch(final, /^RUN /m);
+    assert.match(final, /^USER 65532:65532$/m);
+    assert.match(final, /^EXPOSE 8080$/m);
+  });
+  it('.dockerignore keeps secrets and .git out, and go.sum and vendor in', () => {
+    for (const p of [/^\.git$/m, /^\.env$/m, /^\.env\.\*$/m, /^\*\.pem$/m, /^\*\.key$/m, /^bin\/$/m]) {
+      result.assertFileContent('.dockerignore', p);
+    }
+    result.assertNoFileContent('.dockerignore', /^[^#].*go\.sum/m);
+    result.assertNoFileContent('.dockerignore', /^[^#]*vendor/m);
+  });
+  it('the Makefile builds with the same flags as the image and defaults to help', () => {
+    result.assertFileContent('Makefile', /^\.DEFAULT_GOAL := help$/m);
+    result.assertFileContent('Makefile', /^LDFLAGS {8}:= -s -w -X main\.version=\$\(VERSION\)$/m);
+    result.assertFileContent('Makefile', /^DOCKER {2}\?= docker$/m);
+    result.assertFileContent('Makefile', /git describe --tags --always --dirty 2>\/dev\/null \|\| echo dev/);
+    result.assertFileContent('Dockerfile', /-trimpath -buildvcs=false -ldflags="-s -w -X main\.version=\$\{VERSION\}"/);
+    for (const target of [
+      'help',
+      'build',
+      'run',
+      'test',
+      'vet',
+      'fmt',
+      'tidy',
+      'docker-build',
+      'docker-run',
+      'clean',
+    ]) {
+      result.assertFileContent('Makefile', new RegExp(`^${target}:.*## `, 'm'));
+    }
+  });
+});
+
+describe('each option', () => {
+  const cases = [
+    {
+      title: 'name sets the binary, image and entrypoint',
+      options: { name: 'my.svc' },
+      yes: {
+        Dockerfile: [/^ENTRYPOINT \["\/usr\/local\/bin\/my\.svc"\]$/m, /-o \/out\/my\.svc \./],
+        Makefile: [/^BINARY {2}:= my\.svc$/m],
+      },
+      no: { Dockerfile: [/ENTRYPOINT \["\/usr\/local\/bin\/(?!my\.svc)/] },
+    },
+    {
+      title: 'modulePath sets go.mod',
+      options: { modulePath: 'example.com/Team-A/my-svc/v2' },
+      yes: { 'go.mod': [/^module example\.com\/Team-A\/my-svc\/v2$/m] },
+      no: { 'go.mod': [/^module example\.com\/[^T]/m] },
+    },
+    {
+      title: 'goVersion sets the go directive and the builder',
+      options: { goVersion: '1.22.4' },
+      yes: { 'go.mod': [/^go 1\.22\.4$/m], Dockerfile: [/golang:1\.22\.4-alpine AS build/] },
+      no: { Dockerfile: [/golang:1\.23/] },
+    },
+    {
+      title: 'base distroless: distroless static nonroot, no copied passwd',
+      options: { base: 'distroless' },
+      yes: { Dockerfile: [/^FROM gcr\.io\/distroless\/static-debian12:nonroot$/m, /^USER 65532:65532$/m] },
+      no: { Dockerfile: [/^FROM scratch/m, /\/out\/passwd/, /ca-certificates/] },
+    },
+    {
+      title: 'base alpine: alpine with the builder CA bundle',
+      options: { base: 'alpine' },
+      yes: { Dockerfile: [/^FROM alpine:3\.\d+$/m, /^COPY --from=build \/etc\/ssl\/certs\/ca-certificates\.crt /m] },
+      no: { Dockerfile: [/^FROM scratch/m, /\/out\/passwd/] },
+    },
+    {
+      title: 'base scratch: CA bundle and passwd from the builder',
+      options: { base: 'scratch' },
+      yes: { Dockerfile: [/^FROM scratch$/m, /^COPY --from=build \/out\/passwd \/out\/group \/etc\/$/m] },
+      no: { Dockerfile: [/distroless/, /^FROM alpine/m] },
+    },
+    {
+      title: 'port sets EXPOSE, the Go default and the Makefile',
+      options: { port: '9090' },
+      yes: { Dockerfile: [/^EXPOSE 9090$/m], 'main.go': [/9090/], Makefile: [/^PORT {4}\?= 9090$/m] },
+      no: { Dockerfile: [/8080/], 'main.go': [/8080/] },
+    },
+    {
+      title: 'healthcheck on: HEALTHCHECK in exec form and a -healthcheck flag',
+      options: { healthcheck: true },
+      yes: { Dockerfile: [/^ {4}CMD \["\/usr\/local\/bin\/[^"]+", "-healthcheck"\]$/m], 'main.go': [/"healthcheck"/] },
+      no: {},
+    },
+    {
+      title: 'healthcheck off: no HEALTHCHECK and no -healthcheck flag',
+      options: { healthcheck: false },
+      yes: {},
+      no: { Dockerfile: [/HEALTHCHECK/], 'main.go': [/"healthcheck"/], 'README.md': [/HEALTHCHECK/] },
+    },
+  ];
+  for (const c of cases) {
+    describe(c.title, () => {
+      let result;
+      before(async () => {
+        result = await runYes(c.options);
+      });
+      for (const [file, patterns] of Object.entries(c.yes)) {
+        it(`${file} has ${patterns.join(', ')}`, () => patterns.forEach((p) => result.assertFileContent(file, p)));
+      }
+      for (const [file, patterns] of Object.entries(c.no)) {
+        it(`${file} lacks ${patterns.join(', ')}`, () => patterns.forEach((p) => result.assertNoFileContent(file, p)));
+      }
+    });
+  }
+});
+
+describe('bad flags: one-line error, nothing written', () => {
+  const bad = [
+    ['name', 'Bad Name', /^Invalid --name "Bad Name": use lowercase/],
+    ['modulePath', 'example.com/x/v1', /^Invalid --module-path "example\.com\/x\/v1": invalid major version/],
+    ['goVersion', '1.21', /^Invalid --go-version "1\.21": use 1\.N or 1\.N\.P with N ≥ 22/],
+    ['base', 'debian', /^Invalid --base "debian": use one of: scratch, distroless, alpine\.$/],
+    ['port', '0', /^Invalid --port "0": use a number from 1 to 65535\.$/],
+  ];
+  for (const [option, value, message] of bad) {
+    it(`--${option} ${value}`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'gm-bad-'));
+      await assert.rejects(runYes({ [option]: value }).cd(dir), (error) => {
+        assert.match(error.message, message);
+        assert.doesNotMatch(error.message, /\n/);
+        return true;
+      });
+      assert.deepEqual(readdirSync(dir), []);
+    });
+  }
+});
+
+describe('stored answers (.yo-rc.json)', () => {
+  let restore;
+  before(() => {
+    restore = withTty();
+  });
+  after(() => restore());
+
+  it('a re-run asks nothing already answered', async () => {
+    const stored = {
+      name: 'kept',
+      modulePath: 'example.com/kept',
+      goVersion: '1.22',
+      base: 'alpine',
+      port: 7070,
+      healthcheck: false,
+    };
+    const result = await helpers
+      .run(APP)
+      .withOptions({ skipInstall: true })
+      .withYoRcConfig('generator-go-minimal', stored)
+      .withAnswers({}, { throwOnMissingAnswer: true });
+    assert.deepEqual(result.askedQuestions, []);
+    result.assertFileContent('Dockerfile', /^FROM alpine:/m);
+    result.assertFileContent('go.mod', /^go 1\.22$/m);
+    result.assertNoFileContent('Dockerfile', /HEALTHCHECK/);
+  });
+  it('asks only what is not stored or flagged', async () => {
+    const result = await helpers
+      .run(APP)
+      .withOptions({ skipInstall: true, port: '9000' })
+      .withYoRcConfig('generator-go-minimal', { name: 'half', base: 'distroless' })
+      .withAnswers({ modulePath: 'example.com/half', goVersion: '1.23', healthcheck: true });
+    assert.deepEqual(result.askedQuestions.map((q) => q.name).sort(), ['goVersion', 'healthcheck', 'modulePath']);
+  });
+  it('flags override stored answers, and the new value is stored', async () => {
+    const result = await helpers
+      .run(APP)
+      .withOptions({ yes: true, skipInstall: true, base: 'scratch', ...FIXED })
+      .withYoRcConfig('generator-go-minimal', { name: 'x', base: 'alpine' });
+    result.assertFileContent('Dockerfile', /^FROM scratch$/m);
+    result.assertJsonFileContent('.yo-rc.json', { 'generator-go-minimal': { base: 'scratch', name: 'x' } });
+  });
+  it('a bad stored answer is an error naming the file, and nothing is written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gm-stored-'));
+    const yorc = JSON.stringify({ 'generator-go-minimal': { port: 'http' } });
+    writeFileSync(join(dir, '.yo-rc.json'), yorc);
+    await assert.rejects(runYes().cd(dir), { message: /^Invalid port "http" in \.yo-rc\.json: use a number/ });
+    assert.deepEqual(readdirSync(dir), ['.yo-rc.json']);
+    assert.equal(readFileSync(join(dir, '.yo-rc.json'), 'utf8'), yorc);
+  });
+});
+
+describe('prompts', () => {
+  let restore;
+  before(() => {
+    restore = withTty();
+  });
+  after(() => restore());
+
+  it('asks every option in table order, with validated answers', async () => {
+    const seen = [];
+    const result = await helpers
+      .run(APP)
+      .withOptions({ skipInstall: true })
+      .withAnswers(
+        {
+          name: 'asked',
+          modulePath: 'example.com/asked/v3',
+          goVersion: '1.22',
+          base: 'distroless',
+          port: '6060',
+          healthcheck: false,
+        },
+        {
+          callback(answer, { question }) {
+            seen.push(question.name);
+            const verdict = question.validate(answer);
+            assert.equal(verdict, true, `${question.name}: ${verdict}`);
+            return question.filter ? question.filter(answer) : answer;
+          },
+        },
+      );
+    assert.deepEqual(seen, ['name', 'modulePath', 'goVersion', 'base', 'port', 'healthcheck']);
+    result.assertFileContent('go.mod', /^module example\.com\/asked\/v3$/m);
+    result.assertFileContent('Dockerfile', /^EXPOSE 6060$/m);
+    result.assertJsonFileContent('.yo-rc.json', { 'generator-go-minimal': { port: 6060, healthcheck: false } });
+  });
+  it("each prompt's validate rejects a bad answer with the accepted values", async () => {
+    const bad = { name: 'UPPER', modulePath: 'x//y', goVersion: '1.20', base: 'ubuntu', port: '99999' };
+    const messages = {};
+    await helpers
+      .run(APP)
+      .withOptions({ skipInstall: true })
+      .withAnswers(
+        { ...bad, healthcheck: true },
+        {
+          callback(answer, { question }) {
+            if (question.name in bad) messages[question.name] = question.validate(answer);
+            // Continue with a valid value so the run completes.
+            return question.name in bad ? question.default : answer;
+          },
+        },
+      );
+    assert.match(messages.name, /lowercase/);
+    assert.match(messages.modulePath, /empty path element/);
+    assert.match(messages.goVersion, /N ≥ 22/);
+    assert.match(messages.base, /scratch, distroless, alpine/);
+    assert.match(messages.port, /1 to 65535/);
+  });
+  it('defaults follow earlier answers (module path from the name)', async () => {
+    const result = await helpers
+      .run(APP)
+      .withOptions({ skipInstall: true, goVersion: '1.23' })
+      .withAnswers({ name: 'chosen' });
+    result.assertFileContent('go.mod', /^module example\.com\/chosen$/m);
+  });
+});
+
+describe('existing files', () => {
+  it('--yes without --force refuses to overwrite a different file, naming it, and writes nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gm-conflict-'));
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM mine\n');
+    writeFileSync(join(dir, 'Makefile'), 'all:\n');
+    await assert.rejects(runYes({ force: false }).cd(dir), {
+      message: /^Refusing to overwrite Dockerfile, Makefile \(they exist and differ\): re-run with --force/,
+    });
+    assert.deepEqual(readdirSync(dir).sort(), ['Dockerfile', 'Makefile']);
+    assert.equal(readFileSync(join(dir, 'Dockerfile'), 'utf8'), 'FROM mine\n');
+  });
+  it('--force overwrites', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gm-force-'));
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM mine\n');
+    await runYes({ force: true }).cd(dir);
+    assert.match(readFileSync(join(dir, 'Dockerfile'), 'utf8'), /FROM scratch/);
+  });
+  it('a re-run with the same answers is not a conflict', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gm-rerun-'));
+    await runYes({ force: false, name: 'same' }).cd(dir);
+    const before = readFileSync(join(dir, 'main.go'), 'utf8');
+    await runYes({ force: false, name: 'same' }).cd(dir);
+    assert.equal(readFileSync(join(dir, 'main.go'), 'utf8'), before);
+  });
+  it('interactive runs leave the choice to yeoman’s conflict prompt', async () => {
+    const restore = withTty();
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'gm-ask-'));
+      writeFileSync(join(dir, 'README.md'), '# mine\n');
+      // yeoman-test forces overwrites by default: turn that off in the environment too.
+      const result = await helpers
+        .run(APP, undefined, { force: false })
+        .withOptions({ skipInstall: true, force: false, ...FIXED })
+        .withAnswers({ name: 'ask', action: 'skip' })
+        .cd(dir);
+      assert.ok(
+        result.askedQuestions.some((q) => q.name === 'action'),
+        'the conflicter asked',
+      );
+      assert.equal(readFileSync(join(dir, 'README.md'), 'utf8'), '# mine\n');
+      assert.ok(existsSync(join(dir, 'main.go')));
+    } finally {
+      restore();
+    }
+  });
+});
+
+describe('install step', () => {
+  it('runs go mod tidy when go is on PATH', async () => {
+    const result = await runYes({ skipInstall: false }).withSpawnMock();
+    const calls = result.spawnStub.mock.calls.map((c) => c.arguments.slice(1, 3));
+    if (calls.length === 0) assert.fail('no spawn call');
+    assert.deepEqual(calls[0], ['go', ['mod', 'tidy']]);
+  });
+  it('without go it warns once and succeeds', async () => {
+    const path = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      const result = await runYes({ skipInstall: false }).withSpawnMock();
+      assert.equal(result.spawnStub.mock.calls.length, 0);
+      result.assertFile('go.mod');
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+  it('--skip-install runs nothing', async () => {
+    const result = await runYes({ skipInstall: true }).withSpawnMock();
+    assert.equal(result.spawnStub.mock.calls.length, 0);
+  });
+});

@@ -1,0 +1,128 @@
+// The `go-minimal` bin as a user runs it (as root here, where `yo` refuses), and the golden
+// snapshot of the default output. UPDATE_GOLDEN=1 npm test rewrites the snapshot.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { describe, it } from 'node:test';
+import { CLI, ROOT } from './helpers/generate.mjs';
+import { OPTION_NAMES, kebab } from '../dist/lib/options.js';
+
+const GOLDEN = join(ROOT, 'test/golden/default');
+
+function cli(args, opts = {}) {
+  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', stdin: 'ignore', ...opts });
+}
+
+/** Every file under dir, relative, sorted. */
+function tree(dir) {
+  const out = [];
+  const walk = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.push(relative(dir, p));
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+describe('go-minimal (bin)', () => {
+  it('--help lists every option of the table', () => {
+    const r = cli(['--help']);
+    assert.equal(r.status, 0);
+    for (const name of OPTION_NAMES) assert.match(r.stdout, new RegExp(`--(\\[no-\\])?${kebab(name)}\\b`));
+    for (const flag of ['--yes', '-y', '--force', '--skip-install', '--help']) assert.ok(r.stdout.includes(flag), flag);
+  });
+  it('--version prints the package version', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    assert.equal(cli(['--version']).stdout.trim(), pkg.version);
+  });
+  it('generates into a new folder, as root, without prompts, and prints a replay command', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'gm-cli-')), 'Hello Svc');
+    const r = cli([dir, '--yes', '--go-version', '1.23', '--skip-install']);
+    assert.equal(r.status, 0, r.stderr + r.stdout);
+    assert.ok(existsSync(join(dir, 'main.go')));
+    assert.match(readFileSync(join(dir, 'go.mod'), 'utf8'), /^module example\.com\/hello-svc$/m);
+    assert.match(
+      r.stdout + r.stderr,
+      /go-minimal '.*Hello Svc' --name hello-svc --module-path example\.com\/hello-svc --go-version 1\.23 --base scratch --port 8080 --healthcheck --yes/,
+    );
+  });
+  it('the replayed command writes the same tree', () => {
+    const base = mkdtempSync(join(tmpdir(), 'gm-replay-'));
+    const first = cli([
+      join(base, 'a'),
+      '--yes',
+      '--go-version',
+      '1.22',
+      '--base',
+      'alpine',
+      '--no-healthcheck',
+      '--port',
+      '9000',
+      '--skip-install',
+    ]);
+    assert.equal(first.status, 0, first.stderr);
+    const replay = (first.stdout + first.stderr)
+      .match(/^ {2}go-minimal (.*)$/m)[1]
+      .split(' ')
+      .slice(1);
+    const second = cli([join(base, 'b'), ...replay, '--skip-install']);
+    assert.equal(second.status, 0, second.stderr);
+    for (const f of tree(join(base, 'a'))) {
+      assert.equal(readFileSync(join(base, 'b', f), 'utf8'), readFileSync(join(base, 'a', f), 'utf8'), f);
+    }
+  });
+  it('a bad flag: one line on stderr, exit 1, no folder created', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'gm-cli-')), 'svc');
+    const r = cli([dir, '--yes', '--port', '80800']);
+    assert.equal(r.status, 1);
+    assert.equal(r.stderr, 'go-minimal: Invalid --port "80800": use a number from 1 to 65535.\n');
+    assert.equal(existsSync(dir), false);
+  });
+  it('an unknown flag: one line, exit 2', () => {
+    const r = cli(['--yes', '--colour', 'blue']);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /^go-minimal: Unknown option '--colour'.*--help\)\n$/);
+  });
+  it('a conflicting file without --force: one line naming it, exit 1, nothing changed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gm-cli-'));
+    writeFileSync(join(dir, 'main.go'), 'package main\n');
+    const r = cli([dir, '--yes', '--go-version', '1.23', '--skip-install']);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /^go-minimal: Refusing to overwrite main\.go \(they exist and differ\)/);
+    assert.deepEqual(readdirSync(dir), ['main.go']);
+  });
+  it('no TTY and no --yes: still no prompt (defaults), never a hang', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'gm-cli-')), 'notty');
+    const r = cli([dir, '--go-version', '1.23', '--skip-install'], { timeout: 30_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(existsSync(join(dir, 'Dockerfile')));
+  });
+});
+
+describe('golden snapshot of the default output', () => {
+  it('matches test/golden/default', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'gm-golden-')), 'hello');
+    const r = cli([dir, '--yes', '--go-version', '1.23', '--skip-install']);
+    assert.equal(r.status, 0, r.stderr);
+    if (process.env.UPDATE_GOLDEN === '1') {
+      rmSync(GOLDEN, { recursive: true, force: true });
+      for (const f of tree(dir)) {
+        mkdirSync(join(GOLDEN, f, '..'), { recursive: true });
+        writeFileSync(join(GOLDEN, f), readFileSync(join(dir, f)));
+      }
+    }
+    assert.deepEqual(tree(dir), tree(GOLDEN));
+    for (const f of tree(dir)) {
+      assert.equal(
+        readFileSync(join(dir, f), 'utf8'),
+        readFileSync(join(GOLDEN, f), 'utf8'),
+        `${f} differs from the golden copy`,
+      );
+    }
+  });
+});

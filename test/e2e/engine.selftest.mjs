@@ -1,0 +1,268 @@
+// Self-test of the container-engine layer: node --test test/e2e/engine.selftest.mjs
+// Builds a tiny hand-written stdlib Go service with a Dockerfile shaped like the generated ones,
+// runs it read-only with all capabilities dropped, probes it from the host, runs its healthcheck
+// and stops it gracefully. Skips (with the reason) when no engine is usable.
+
+import assert from 'node:assert/strict';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import {
+  build,
+  detectEngine,
+  engine,
+  engineEnv,
+  ensureStandIns,
+  exec,
+  freePort,
+  healthcheckRun,
+  healthStatus,
+  imageFiles,
+  imageSize,
+  inspectContainer,
+  inspectImage,
+  logs,
+  remove,
+  removeImage,
+  run,
+  stop,
+  uniqueName,
+  waitForHttp,
+  warmBuilder,
+} from './engine.mjs';
+
+const MAIN_GO = `package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+)
+
+var version = "dev"
+
+func main() {
+	healthcheck := flag.Bool("healthcheck", false, "probe /healthz on the local server and exit 0 when healthy")
+	flag.Parse()
+	port := os.Getenv("PORT")
+	if port == "" {
+		port = "8080"
+	}
+	if *healthcheck {
+		client := http.Client{Timeout: 2 * time.Second}
+		res, err := client.Get("http://127.0.0.1:" + port + "/healthz")
+		if err != nil || res.StatusCode != http.StatusOK {
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte("{\\"status\\":\\"ok\\",\\"version\\":\\"" + version + "\\"}"))
+	})
+	srv := &http.Server{Addr: ":" + port, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	ctx, stopSignals := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stopSignals()
+	go func() {
+		log.Info("listening", "addr", srv.Addr, "version", version)
+		if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("listen", "err", err)
+			os.Exit(1)
+		}
+	}()
+	<-ctx.Done()
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		log.Error("shutdown", "err", err)
+		os.Exit(1)
+	}
+	log.Info("stopped")
+}
+`;
+
+const DOCKERFILE = `# syntax=docker/dockerfile:1
+FROM --platform=$BUILDPLATFORM golang:1.23-alpine AS build
+WORKDIR /src
+COPY go.mod ./
+RUN --mount=type=cache,target=/go/pkg/mod go mod download
+ARG TARGETOS TARGETARCH
+COPY . .
+ARG VERSION=dev
+RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build \\
+    CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -trimpath -buildvcs=false -ldflags "-s -w -X main.version=$VERSION" -o /out/app .
+
+FROM scratch
+COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
+COPY passwd /etc/passwd
+COPY group /etc/group
+COPY --from=build /out/app /app
+USER 65532:65532
+EXPOSE 8080
+ENTRYPOINT ["/app"]
+HEALTHCHECK --interval=5s --timeout=3s --start-period=2s --retries=3 CMD ["/app", "-healthcheck"]
+`;
+
+const detection = await detectEngine();
+const skip = detection.ok ? false : `no container engine: ${detection.reason}`;
+
+describe('e2e container engine', { skip, concurrency: false }, () => {
+  /** @type {string} */ let ctx;
+  const tag = `localhost/e2e-selftest:${uniqueName('v')}`;
+  const name = uniqueName('e2e-selftest');
+  const ms = (t0) => `${Date.now() - t0} ms`;
+
+  before(async () => {
+    const t0 = Date.now();
+    const made = await ensureStandIns({
+      builders: [{ goVersion: '1.23', goroot: '/usr/lib/go-1.23' }],
+      finals: ['alpine:3.21', 'gcr.io/distroless/static-debian12:nonroot'],
+    });
+    const warm = await warmBuilder('1.23');
+    console.log(`# stand-ins ${JSON.stringify(made)}; warm-up ${JSON.stringify(warm)}; total ${ms(t0)}`);
+    ctx = await fsp.mkdtemp(path.join(os.tmpdir(), 'e2e-selftest-'));
+    await fsp.writeFile(path.join(ctx, 'go.mod'), 'module example.com/hello\n\ngo 1.23\n');
+    await fsp.writeFile(path.join(ctx, 'main.go'), MAIN_GO);
+    await fsp.writeFile(path.join(ctx, 'Dockerfile'), DOCKERFILE);
+    await fsp.writeFile(path.join(ctx, '.dockerignore'), 'Dockerfile\n.dockerignore\n');
+    await fsp.writeFile(
+      path.join(ctx, 'passwd'),
+      'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/nonexistent:/sbin/nologin\n',
+    );
+    await fsp.writeFile(path.join(ctx, 'group'), 'root:x:0:\nnonroot:x:65532:\n');
+  });
+
+  after(async () => {
+    await remove(name).catch(() => {});
+    await removeImage(tag).catch(() => {});
+    if (ctx) await fsp.rm(ctx, { recursive: true, force: true });
+  });
+
+  test('engineEnv points at generated config files with the required settings', async () => {
+    const env = engineEnv();
+    assert.equal(env.BUILDAH_ISOLATION, 'chroot');
+    assert.equal(env.BUILDAH_FORMAT, 'docker');
+    const conf = await fsp.readFile(env.CONTAINERS_CONF, 'utf8');
+    assert.match(conf, /runtime = "runc"/);
+    assert.match(conf, /nofile=20000:20000/);
+    assert.match(await fsp.readFile(env.CONTAINERS_STORAGE_CONF, 'utf8'), /driver = "overlay"/);
+    assert.deepEqual(engineEnv(), env, 'idempotent');
+  });
+
+  test('stand-ins have the expected shape', async () => {
+    const distroless = await inspectImage('gcr.io/distroless/static-debian12:nonroot');
+    assert.equal(distroless.Config.User, '65532:65532');
+    const files = await imageFiles('gcr.io/distroless/static-debian12:nonroot');
+    assert.ok(files.includes('/etc/ssl/certs/ca-certificates.crt'));
+    assert.ok(files.includes('/home/nonroot'));
+    assert.ok(!files.some((f) => /\/(sh|busybox)$/.test(f)), `no shell in distroless: ${files.join(' ')}`);
+    const alpine = await engine([
+      'run',
+      '--rm',
+      '--pull=never',
+      'alpine:3.21',
+      'sh',
+      '-c',
+      'grep nonroot /etc/passwd; stat -c %a /tmp',
+    ]);
+    assert.match(alpine.stdout, /^nonroot:x:65532:65532:/m);
+    assert.match(alpine.stdout, /^1777$/m);
+    const go = await engine([
+      'run',
+      '--rm',
+      '--pull=never',
+      'golang:1.23-alpine',
+      'go',
+      'env',
+      'GOVERSION',
+      'GOTOOLCHAIN',
+      'GOPROXY',
+      'GOPATH',
+    ]);
+    assert.match(go.stdout, /^go1\.23\.\d+\nlocal\noff\n\/go\n$/);
+  });
+
+  test('builds, runs read-only without capabilities, probes, healthchecks and stops gracefully', async (t) => {
+    let t0 = Date.now();
+    // Plain podman build: HEALTHCHECK survives only through BUILDAH_FORMAT=docker from engineEnv().
+    await build({
+      context: ctx,
+      tag,
+      buildArgs: { VERSION: '1.2.3', REVISION: 'abc123', SOURCE_DATE_EPOCH: '1700000000' },
+    });
+    t.diagnostic(`build ${ms(t0)}`);
+
+    const img = await inspectImage(tag);
+    assert.equal(img.Config.User, '65532:65532');
+    assert.deepEqual(img.Config.Entrypoint, ['/app']);
+    assert.ok('8080/tcp' in img.Config.ExposedPorts);
+    assert.deepEqual(img.Config.Healthcheck?.Test, ['CMD', '/app', '-healthcheck']);
+    assert.equal(img.Config.Healthcheck.Interval, 5e9);
+
+    const files = await imageFiles(tag);
+    assert.deepEqual(files, [
+      '/app',
+      '/etc',
+      '/etc/group',
+      '/etc/passwd',
+      '/etc/ssl',
+      '/etc/ssl/certs',
+      '/etc/ssl/certs/ca-certificates.crt',
+    ]);
+    const size = await imageSize(tag);
+    assert.ok(size > 4e6 && size < 10e6, `image size ${size}`);
+    t.diagnostic(`image ${size} bytes, files: ${files.join(' ')}`);
+
+    t0 = Date.now();
+    const port = await freePort();
+    await run({
+      image: tag,
+      name,
+      publish: { [port]: 8080 },
+      args: ['--read-only', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', '--memory', '64m'],
+    });
+    const res = await waitForHttp(`http://127.0.0.1:${port}/healthz`, { status: 200 });
+    assert.deepEqual(JSON.parse(res.body), { status: 'ok', version: '1.2.3' });
+    t.diagnostic(`run → first 200 in ${ms(t0)}`);
+
+    assert.equal(await healthcheckRun(name), 0);
+    assert.equal(await healthStatus(name), 'healthy');
+    const c = await inspectContainer(name);
+    assert.equal(c.Config.User, '65532:65532');
+    assert.equal(c.HostConfig.ReadonlyRootfs, true);
+
+    const t1 = Date.now();
+    assert.equal(await stop(name, 10), 0);
+    assert.ok(Date.now() - t1 < 5000, `graceful stop took ${Date.now() - t1} ms (SIGTERM not handled?)`);
+    const out = await logs(name);
+    assert.match(out, /"msg":"listening"/);
+    assert.match(out, /"msg":"stopped"/);
+    assert.doesNotMatch(out, /systemd/);
+    t.diagnostic(`run+probe+healthcheck+stop ${ms(t0)}`);
+  });
+
+  test('helpers throw with the command line and its output', async () => {
+    await assert.rejects(inspectImage('localhost/e2e-does-not-exist:nope'), (e) => {
+      assert.match(e.message, /(podman|docker) image inspect localhost\/e2e-does-not-exist:nope/);
+      assert.match(e.message, /no such|not known/i);
+      return true;
+    });
+    await assert.rejects(ensureStandIns({ finals: ['nginx:1.27'] }), /no stand-in recipe for final image "nginx:1.27"/);
+    const r = await exec('sh', ['-c', 'echo out; echo err >&2; exit 3'], { allowFail: true });
+    assert.equal(r.code, 3);
+    assert.equal(r.stdout, 'out\n');
+    assert.equal(r.stderr, 'err\n');
+    assert.match(r.all, /out/);
+    assert.match(r.all, /err/);
+  });
+});

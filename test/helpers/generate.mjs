@@ -1,0 +1,26 @@
+// Shared by the test files: paths, and running the generator through yeoman-test.
+import { fileURLToPath } from 'node:url';
+import helpers from 'yeoman-test';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const APP = fileURLToPath(new URL('../../dist/generators/app/index.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+
+/** Answers that make a run independent of the machine (no local-Go lookup). */
+export const FIXED = { goVersion: '1.23' };
+
+/** Pretends stdin is a terminal, so the generator prompts (yeoman-test answers the prompts). */
+export function withTty(value = true) {
+  const before = process.stdin.isTTY;
+  process.stdin.isTTY = value;
+  return () => {
+    process.stdin.isTTY = before;
+  };
+}
+
+/** A non-interactive run with --yes and the given flags. */
+export function runYes(options = {}) {
+  return helpers.run(APP).withOptions({ yes: true, skipInstall: true, ...FIXED, ...options });
+}
+
+export { helpers };
