@@ -118,7 +118,9 @@ function resetRunStateAfterReboot() {
  * DOCKER=podman`). Writes the referenced config files on first call (idempotent, atomic).
  *
  * - CONTAINERS_CONF: runc, cgroupfs, file events logger, default ulimits nofile=20000:20000 and
- *   nproc=4096:4096, libpod tmp dir inside {@link E2E_ROOT}.
+ *   nproc=4096:4096, libpod tmp dir inside {@link E2E_ROOT}, pull_policy "never" (`podman run`
+ *   and `create` never try a registry; `podman build` ignores this setting and tries to pull a
+ *   missing `FROM` image, which fails at once here: "no such host").
  * - CONTAINERS_STORAGE_CONF: overlay driver, graphroot and runroot inside {@link E2E_ROOT}.
  * - CONTAINERS_REGISTRIES_CONF: short names resolve to docker.io (so `FROM golang:1.23-alpine`
  *   finds `docker.io/library/golang:1.23-alpine` in local storage).
@@ -144,6 +146,7 @@ export function engineEnv() {
 default_ulimits = ["nofile=20000:20000", "nproc=4096:4096"]
 
 [engine]
+pull_policy = "never"
 runtime = "runc"
 cgroup_manager = "cgroupfs"
 events_logger = "file"

@@ -1,0 +1,156 @@
+// Go-level checks of a generated project, with no container engine: formatting, vet, tests, the
+// Makefile's static build, and the binary running in an empty root as uid 65532. Each check
+// throws an Error naming the cell and showing the failing command's output.
+import { spawn } from 'node:child_process';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  closeSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { exec, freePort, waitForHttp } from './engine.mjs';
+import { CLI } from '../helpers/generate.mjs';
+import { goEnv } from './tools.mjs';
+
+export const CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
+
+/** Runs a command for a cell; a failure names the cell. */
+export async function run(cell, cmd, args, opts = {}) {
+  try {
+    return await exec(cmd, args, opts);
+  } catch (error) {
+    throw new Error(`[cell ${cell.id}] ${error.message}`);
+  }
+}
+
+/** Generates a cell's project through the real CLI (with `go mod tidy` from the cell's Go). */
+export async function generate(cell, dir, flags, goBin) {
+  await run(cell, process.execPath, [CLI, dir, ...flags], { env: goEnv(goBin) });
+}
+
+export async function gofmtClean(cell, dir, goBin) {
+  const r = await run(cell, join(goBin, 'gofmt'), ['-l', '.'], { cwd: dir, env: goEnv(goBin) });
+  if (r.stdout.trim() !== '') throw new Error(`[cell ${cell.id}] gofmt -l lists unformatted files:\n${r.stdout}`);
+}
+
+/** PT_INTERP in the ELF program headers: present means the binary needs a dynamic loader. */
+export function elfInterpreter(file) {
+  const fd = openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(64);
+    readSync(fd, head, 0, 64, 0);
+    if (head.readUInt32BE(0) !== 0x7f454c46) throw new Error(`${file} is not an ELF file`);
+    if (head[4] !== 2 || head[5] !== 1) throw new Error(`${file}: only 64-bit little-endian ELF is checked`);
+    const phoff = Number(head.readBigUInt64LE(0x20));
+    const phentsize = head.readUInt16LE(0x36);
+    const phnum = head.readUInt16LE(0x38);
+    const table = Buffer.alloc(phentsize * phnum);
+    readSync(fd, table, 0, table.length, phoff);
+    for (let i = 0; i < phnum; i++) {
+      const entry = i * phentsize;
+      if (table.readUInt32LE(entry) === 3 /* PT_INTERP */) {
+        const offset = Number(table.readBigUInt64LE(entry + 8));
+        const size = Number(table.readBigUInt64LE(entry + 32));
+        const path = Buffer.alloc(size);
+        readSync(fd, path, 0, size, offset);
+        return path.toString().replace(/\0+$/, '');
+      }
+    }
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * An empty root holding only what the image's final stage adds: the binary, the CA bundle and a
+ * passwd/group with nonroot 65532. World-readable, so uid 65532 can reach the binary.
+ */
+export function emptyRoot(binary, binaryPath) {
+  const root = mkdtempSync(join(tmpdir(), 'gm-root-'));
+  const put = (dest, write) => {
+    mkdirSync(dirname(join(root, dest)), { recursive: true });
+    write(join(root, dest));
+  };
+  put(binaryPath, (p) => copyFileSync(binary, p));
+  put(CA_BUNDLE, (p) => copyFileSync(CA_BUNDLE, p));
+  put('/etc/passwd', (p) =>
+    writeFileSync(p, 'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532::/home/nonroot:/sbin/nologin\n'),
+  );
+  put('/etc/group', (p) => writeFileSync(p, 'root:x:0:\nnonroot:x:65532:\n'));
+  chmodSync(root, 0o755);
+  for (const d of ['usr', 'usr/local', 'usr/local/bin', 'etc', 'etc/ssl', 'etc/ssl/certs']) {
+    try {
+      chmodSync(join(root, d), 0o755);
+    } catch {
+      // not every base has every folder
+    }
+  }
+  chmodSync(join(root, binaryPath), 0o755);
+  return root;
+}
+
+const CHROOT = ['/usr/sbin/chroot', '/usr/bin/chroot'].find((p) => existsSync(p)) ?? 'chroot';
+
+/** Starts the binary in root as 65532:65532 (chroot --userspec); returns the process and its output. */
+export function startInRoot(root, binaryPath, env, args = []) {
+  const child = spawn(CHROOT, ['--userspec=65532:65532', root, binaryPath, ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = [];
+  child.stdout.on('data', (b) => output.push(b));
+  child.stderr.on('data', (b) => output.push(b));
+  const exited = new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  return { child, exited, output: () => Buffer.concat(output).toString() };
+}
+
+/** Runs the binary once in root as 65532 and returns its exit code and output. */
+export async function runInRoot(root, binaryPath, env, args) {
+  const p = startInRoot(root, binaryPath, env, args);
+  const { code } = await p.exited;
+  return { code, output: p.output() };
+}
+
+/** The real uid and gid of a running process. */
+export function processIds(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const uid = /^Uid:\s+(\d+)/m.exec(status)?.[1];
+  const gid = /^Gid:\s+(\d+)/m.exec(status)?.[1];
+  return `${uid}:${gid}`;
+}
+
+/**
+ * Local addresses on which a port is listening, read from /proc/net/tcp{,6}: all-zero means every
+ * interface, 0100007F / ::1 mean loopback only (unreachable from outside a container).
+ */
+export function listenAddresses(port) {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  const found = [];
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = '';
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      if (cols.length < 4 || cols[3] !== '0A') continue; // 0A = LISTEN
+      const [addr, p] = cols[1].split(':');
+      if (p === hexPort) found.push(/^0+$/.test(addr) ? 'any' : addr);
+    }
+  }
+  return found;
+}
+
+export { freePort, waitForHttp, sleep };
