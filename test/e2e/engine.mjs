@@ -387,6 +387,7 @@ const fileFingerprint = (f) => {
 
 const CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 const BUSYBOX = '/usr/bin/busybox';
+const ZONEINFO = '/usr/share/zoneinfo';
 const STD_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 const PASSWD_ROOT = 'root:x:0:0:root:/root:/bin/sh\n';
@@ -395,8 +396,10 @@ const GROUP_ROOT = 'root:x:0:root\n';
 /**
  * @typedef {object} StandInRecipe
  * @property {string} tag              the fully qualified name the image is tagged with
- * @property {(root: string) => Promise<void>} fill  populates the rootfs folder
+ * @property {(root: string, ctx: string) => Promise<void>} fill  populates the rootfs folder (and
+ *   may add more to the build context for `config` to COPY)
  * @property {string[]} config         Dockerfile instructions appended after `COPY rootfs/ /`
+ *   (COPY from the context makes everything root-owned; modes are kept)
  * @property {unknown} inputs          anything whose change must rebuild the image
  */
 
@@ -503,14 +506,15 @@ function distrolessStaticRecipe(tag, nonroot) {
   const uid = nonroot ? 65532 : 0;
   return {
     tag,
-    inputs: { ca: fileFingerprint(CA_BUNDLE), nonroot },
+    inputs: { ca: fileFingerprint(CA_BUNDLE), tz: fs.existsSync(ZONEINFO) && fileFingerprint(ZONEINFO), nonroot },
     config: [
       `ENV PATH=${STD_PATH}`,
       `ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt`,
-      `USER ${uid}:${uid}`,
-      'WORKDIR ' + (nonroot ? '/home/nonroot' : '/'),
+      // /home/nonroot: owned by 65532 and 0700 as in distroless (the mode comes from the source)
+      'COPY --chown=65532:65532 nonroot-home/ /home/',
+      ...(nonroot ? [`USER ${uid}:${uid}`, 'WORKDIR /home/nonroot'] : []),
     ],
-    async fill(root) {
+    async fill(root, ctx) {
       await addBase(root, {
         passwd:
           'root:x:0:0:root:/root:/sbin/nologin\n' +
@@ -518,10 +522,16 @@ function distrolessStaticRecipe(tag, nonroot) {
           'nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n',
         group: 'root:x:0:\nnobody:x:65534:\ntty:x:5:\nstaff:x:50:\nnonroot:x:65532:\n',
         busybox: false,
-        extraDirs: ['root', 'home/nonroot'],
+        extraDirs: ['root', 'home'],
       });
       await fsp.chmod(path.join(root, 'root'), 0o700);
-      await fsp.chmod(path.join(root, 'home/nonroot'), 0o700);
+      if (fs.existsSync(ZONEINFO)) {
+        // distroless static ships tzdata (time.LoadLocation works without importing time/tzdata)
+        await fsp.mkdir(path.join(root, 'usr/share'), { recursive: true });
+        await exec('cp', ['-a', ZONEINFO, path.join(root, 'usr/share/')]);
+      }
+      await fsp.mkdir(path.join(ctx, 'nonroot-home/nonroot'), { recursive: true });
+      await fsp.chmod(path.join(ctx, 'nonroot-home/nonroot'), 0o700);
       await fsp.writeFile(
         path.join(root, 'etc/os-release'),
         'PRETTY_NAME="Distroless (e2e stand-in)"\nNAME="Debian GNU/Linux"\nID="debian"\nVERSION_ID="12"\nHOME_URL="https://github.com/GoogleContainerTools/distroless"\n',
@@ -586,7 +596,7 @@ async function ensureStandIn(recipe) {
     try {
       const root = path.join(ctx, 'rootfs');
       await fsp.mkdir(root);
-      await recipe.fill(root);
+      await recipe.fill(root, ctx);
       const dockerfile = ['FROM scratch', 'COPY rootfs/ /', ...recipe.config, ''].join('\n');
       await fsp.writeFile(path.join(ctx, 'Dockerfile'), dockerfile);
       const iid = path.join(ctx, 'iid');
@@ -691,8 +701,7 @@ export async function warmBuilder(goVersion) {
           'WORKDIR /src',
           'COPY . .',
           'RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build \\',
-          '    CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go build -trimpath -buildvcs=false -ldflags "-s -w" -o /tmp/app . && \\',
-          '    CGO_ENABLED=0 go build -trimpath -buildvcs=false -o /tmp/app-debug . && rm /tmp/app /tmp/app-debug',
+          '    CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go build -trimpath -buildvcs=false -ldflags "-s -w" -o /tmp/app . && rm /tmp/app',
           '',
         ].join('\n'),
       );
@@ -771,10 +780,10 @@ async function inspectJson(args) {
 export async function inspectImage(ref) {
   const img = await inspectJson(['image', 'inspect', ref]);
   img.Config ??= {};
-  img.Config.Healthcheck ??= img.Healthcheck;
-  img.Healthcheck ??= img.Config.Healthcheck;
-  img.Config.Labels ??= img.Labels ?? null;
-  img.Labels ??= img.Config.Labels;
+  if (img.Config.Healthcheck == null && img.Healthcheck != null) img.Config.Healthcheck = img.Healthcheck;
+  if (img.Healthcheck == null && img.Config.Healthcheck != null) img.Healthcheck = img.Config.Healthcheck;
+  if (img.Config.Labels == null && img.Labels != null) img.Config.Labels = img.Labels;
+  if (img.Labels == null && img.Config.Labels != null) img.Labels = img.Config.Labels;
   return img;
 }
 

@@ -15,6 +15,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
+import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { exec, freePort, waitForHttp } from './engine.mjs';
@@ -151,6 +152,73 @@ export function listenAddresses(port) {
     }
   }
   return found;
+}
+
+/** Short drain so the SIGTERM check is quick; the defaults are covered by the generated tests. */
+export const SHUTDOWN = { SHUTDOWN_DELAY: '800ms', SHUTDOWN_TIMEOUT: '3s' };
+
+/**
+ * `make build VERSION=…`, then: the binary is static (no ELF interpreter) and `-version` prints
+ * the version. Returns the binary's path.
+ */
+export async function checkStaticBuild(cell, dir, env, name, version) {
+  await run(cell, 'make', ['build', `VERSION=${version}`], { cwd: dir, env });
+  const binary = join(dir, 'bin', name);
+  const interp = elfInterpreter(binary);
+  assert.equal(interp, undefined, `[cell ${cell.id}] bin/${name} is dynamic: it needs ${interp}`);
+  const r = await run(cell, binary, ['-version']);
+  assert.equal(r.stdout.trim(), version, `[cell ${cell.id}] -version printed ${JSON.stringify(r.stdout)}`);
+  return binary;
+}
+
+/**
+ * The binary in an empty root as 65532:65532: /healthz answers from outside, it listens on every
+ * interface, `-healthcheck` exits 0 while up (or does not exist), SIGTERM turns /readyz to 503
+ * while /healthz still answers, the process exits 0 within the drain, and `-healthcheck` then fails.
+ */
+export async function checkServeProbeDrain(cell, root, binaryPath, answers, version) {
+  const port = await freePort();
+  const penv = { PORT: String(port), ...SHUTDOWN };
+  const svc = startInRoot(root, binaryPath, penv);
+  const base = `http://127.0.0.1:${port}`;
+  const why = () => `[cell ${cell.id}] service output:\n${svc.output()}`;
+  try {
+    await waitForHttp(`${base}/healthz`, { status: 200, timeoutMs: 10_000 }).catch((e) =>
+      assert.fail(`${e.message}\n${why()}`),
+    );
+    assert.equal(processIds(svc.child.pid), '65532:65532', why());
+    const addrs = [...new Set(listenAddresses(port))];
+    assert.deepEqual(addrs, ['any'], `listens on ${addrs}, not on every interface. ${why()}`);
+    const home = await fetch(`${base}/`);
+    assert.equal(home.status, 200, why());
+    assert.deepEqual(await home.json(), { name: answers.name, version });
+
+    const probe = await runInRoot(root, binaryPath, penv, ['-healthcheck']);
+    if (answers.healthcheck) assert.equal(probe.code, 0, `[cell ${cell.id}] -healthcheck while up: ${probe.output}`);
+    else assert.equal(probe.code, 2, `[cell ${cell.id}] -healthcheck should not exist: ${probe.output}`);
+
+    const t0 = Date.now();
+    svc.child.kill('SIGTERM');
+    let readyz;
+    for (let i = 0; i < 40; i++) {
+      readyz = (await fetch(`${base}/readyz`).catch(() => undefined))?.status;
+      if (readyz === 503) break;
+      await sleep(20);
+    }
+    assert.equal(readyz, 503, `/readyz during the drain. ${why()}`);
+    assert.equal((await fetch(`${base}/healthz`)).status, 200, `/healthz during the drain. ${why()}`);
+    const { code, signal } = await svc.exited;
+    const ms = Date.now() - t0;
+    assert.equal(code, 0, `exit after SIGTERM: code ${code} signal ${signal}. ${why()}`);
+    assert.ok(ms < 800 + 3000 + 1000, `[cell ${cell.id}] took ${ms} ms to stop`);
+    assert.match(svc.output(), /"msg":"shutting down"/, why());
+  } finally {
+    svc.child.kill('SIGKILL');
+  }
+  if (answers.healthcheck) {
+    const down = await runInRoot(root, binaryPath, { PORT: String(port) }, ['-healthcheck']);
+    assert.notEqual(down.code, 0, `[cell ${cell.id}] -healthcheck with the service down exited 0`);
+  }
 }
 
 export { freePort, waitForHttp, sleep };
