@@ -180,7 +180,7 @@ describe('published package: npm pack → npm install -g with yo@7.0.1 → yo / 
         `dist/ is not built: run \`npm run build\` first (cd ${ROOT} && npm run build)`,
       );
       if (newest(path.join(ROOT, 'src')) > fs.statSync(path.join(ROOT, 'dist/cli.js')).mtimeMs) {
-        console.log('# warning: src/ has changes newer than dist/: the tarball packs the dist/ built earlier');
+        console.log('warning: src/ has changes newer than dist/: the tarball packs the dist/ built earlier');
       }
       // Every folder here must be traversable by uid 65534, up to the root.
       ctx.base = fs.mkdtempSync(path.join(os.tmpdir(), 'gm-package-'));
