@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { APP, FIXED, helpers, runYes, withTty } from './helpers/generate.mjs';
 import { APP_FILES } from '../dist/generators/app/files.js';
+import { DOCKER_FILES } from '../dist/generators/docker/files.js';
 
-const EXPECTED_FILES = APP_FILES.map((f) => f.dest);
+const EXPECTED_FILES = [...APP_FILES, ...DOCKER_FILES].map((f) => f.dest);
 
 describe('--yes with defaults', () => {
   let result;
@@ -19,7 +20,18 @@ describe('--yes with defaults', () => {
   it('asks no question', () => assert.deepEqual(result.askedQuestions, []));
   it('stores every answer', () => {
     const stored = JSON.parse(readFileSync(join(result.cwd, '.yo-rc.json'), 'utf8'))['generator-go-minimal'];
-    assert.deepEqual(Object.keys(stored).sort(), ['base', 'goVersion', 'healthcheck', 'modulePath', 'name', 'port']);
+    assert.deepEqual(Object.keys(stored).sort(), [
+      'base',
+      'cgo',
+      'goVersion',
+      'healthcheck',
+      'main',
+      'modulePath',
+      'name',
+      'port',
+    ]);
+    assert.equal(stored.main, '.');
+    assert.equal(stored.cgo, false);
     assert.equal(stored.port, 8080);
     assert.equal(stored.base, 'scratch');
     assert.equal(stored.healthcheck, true);
@@ -56,22 +68,15 @@ describe('--yes with defaults', () => {
   it('the Makefile builds with the same flags as the image and defaults to help', () => {
     result.assertFileContent('Makefile', /^\.DEFAULT_GOAL := help$/m);
     result.assertFileContent('Makefile', /^LDFLAGS {8}:= -s -w -X main\.version=\$\(VERSION\)$/m);
-    result.assertFileContent('Makefile', /^DOCKER {2}\?= docker$/m);
+    result.assertFileContent('docker.mk', /^DOCKER \?= docker$/m);
+    result.assertFileContent('Makefile', /^include docker\.mk$/m);
     result.assertFileContent('Makefile', /git describe --tags --always --dirty 2>\/dev\/null \|\| echo dev/);
     result.assertFileContent('Dockerfile', /-trimpath -buildvcs=false -ldflags="-s -w -X main\.version=\$\{VERSION\}"/);
-    for (const target of [
-      'help',
-      'build',
-      'run',
-      'test',
-      'vet',
-      'fmt',
-      'tidy',
-      'docker-build',
-      'docker-run',
-      'clean',
-    ]) {
+    for (const target of ['help', 'build', 'run', 'test', 'vet', 'fmt', 'tidy', 'clean']) {
       result.assertFileContent('Makefile', new RegExp(`^${target}:.*## `, 'm'));
+    }
+    for (const target of ['docker-build', 'docker-run']) {
+      result.assertFileContent('docker.mk', new RegExp(`^${target}:.*## `, 'm'));
     }
   });
 });
@@ -340,10 +345,18 @@ describe('existing files', () => {
 
 describe('install step', () => {
   it('runs go mod tidy when go is on PATH', async () => {
-    const result = await runYes({ skipInstall: false }).withSpawnMock();
-    const calls = result.spawnStub.mock.calls.map((c) => c.arguments.slice(1, 3));
-    if (calls.length === 0) assert.fail('no spawn call');
-    assert.deepEqual(calls[0], ['go', ['mod', 'tidy']]);
+    // A stand-in `go` on PATH: the spawn itself is mocked.
+    const bin = mkdtempSync(join(tmpdir(), 'gm-fakego-'));
+    writeFileSync(join(bin, 'go'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}:${path}`;
+    try {
+      const result = await runYes({ skipInstall: false }).withSpawnMock();
+      const calls = result.spawnStub.mock.calls.map((c) => c.arguments.slice(1, 3));
+      assert.deepEqual(calls, [['go', ['mod', 'tidy']]]);
+    } finally {
+      process.env.PATH = path;
+    }
   });
   it('without go it warns once and succeeds', async () => {
     const path = process.env.PATH;

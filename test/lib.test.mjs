@@ -192,9 +192,16 @@ describe('derived values', () => {
   });
   it('replays a run with every option as a flag', () => {
     assert.equal(
-      replayCommand({ ...answers, healthcheck: false }, 'go-minimal', 'my dir'),
+      replayCommand({ ...answers, healthcheck: false }, undefined, { folder: 'my dir' }),
       "go-minimal 'my dir' --name my.svc --module-path example.com/Team/my-svc/v2 --go-version 1.22 --base alpine --port 9090 --no-healthcheck --yes",
     );
     assert.equal(shellQuote("it's"), `'it'\\''s'`);
+    assert.equal(
+      replayCommand({ main: './cmd/api', cgo: false, name: 'api' }, ['main', 'cgo', 'name'], {
+        program: 'go-minimal docker',
+        preset: 'team.json',
+      }),
+      'go-minimal docker --preset team.json --main ./cmd/api --no-cgo --name api --yes',
+    );
   });
 });

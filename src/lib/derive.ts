@@ -2,7 +2,7 @@
  * Values derived from the answers, computed here (and unit-tested) so templates only print them.
  */
 import { builderImage, finalImage } from './images.js';
-import { OPTION_NAMES, kebab, type Answers } from './options.js';
+import { APP_OPTION_NAMES, kebab, type AnswerName, type Answers } from './options.js';
 
 /** Where the binary lives in the image. */
 export const BINARY_DIR = '/usr/local/bin';
@@ -39,11 +39,11 @@ export interface TemplateData extends Answers {
   entrypoint: string;
   healthcheckCmd: string;
   user: string;
-  /** The module's last element without a /vN suffix: a human-friendly title. */
-  title: string;
+  /** vendor/modules.txt exists: the image build downloads nothing. */
+  vendored: boolean;
 }
 
-export function templateData(answers: Answers): TemplateData {
+export function templateData(answers: Answers, project: { vendored?: boolean } = {}): TemplateData {
   const binaryPath = `${BINARY_DIR}/${answers.name}`;
   return {
     ...answers,
@@ -57,7 +57,7 @@ export function templateData(answers: Answers): TemplateData {
     entrypoint: execForm([binaryPath]),
     healthcheckCmd: execForm([binaryPath, '-healthcheck']),
     user: `${NONROOT_UID}:${NONROOT_UID}`,
-    title: answers.name,
+    vendored: project.vendored ?? false,
   };
 }
 
@@ -67,11 +67,17 @@ export function shellQuote(value: string): string {
 }
 
 /** The non-interactive command that replays a run: every answer as a flag, plus --yes. */
-export function replayCommand(answers: Answers, program = 'go-minimal', folder?: string): string {
+export function replayCommand(
+  answers: Partial<Answers>,
+  names: readonly AnswerName[] = APP_OPTION_NAMES,
+  { program = 'go-minimal', folder, preset }: { program?: string; folder?: string; preset?: string } = {},
+): string {
   const parts = [program];
   if (folder) parts.push(shellQuote(folder));
-  for (const name of OPTION_NAMES) {
+  if (preset) parts.push('--preset', shellQuote(preset));
+  for (const name of names) {
     const value = answers[name];
+    if (value === undefined) continue;
     if (typeof value === 'boolean') parts.push(value ? `--${kebab(name)}` : `--no-${kebab(name)}`);
     else parts.push(`--${kebab(name)}`, shellQuote(String(value)));
   }

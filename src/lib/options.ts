@@ -5,6 +5,7 @@
 import { basename } from 'node:path';
 import { BASES, type Base } from './images.js';
 import { defaultGoVersion } from './go.js';
+import type { Project } from './project.js';
 import {
   NAME_MAX,
   validateChoice,
@@ -23,6 +24,10 @@ export interface Answers {
   base: Base;
   port: number;
   healthcheck: boolean;
+  /** Main package to build (`.` or `./cmd/<name>`); the docker generator asks it. */
+  main: string;
+  /** Build with cgo (alpine only); the docker generator detects it. */
+  cgo: boolean;
 }
 export type AnswerName = keyof Answers;
 
@@ -34,6 +39,8 @@ export interface DefaultContext {
   answers: Partial<Answers>;
   /** The local Go toolchain's `1.N`, computed only when needed. */
   localGoMinor: () => string | undefined;
+  /** The existing Go module, for the docker generator. */
+  project?: Project;
 }
 
 export interface OptionSpec<T> {
@@ -71,9 +78,12 @@ export const OPTIONS: OptionTable = {
   name: {
     description: 'Binary and image name',
     accepted: `lowercase [a-z0-9][a-z0-9._-]*, at most ${NAME_MAX} characters`,
-    defaultHelp: 'the folder name, sanitised',
+    defaultHelp: 'the folder name (docker: the main package folder), sanitised',
     kind: 'string',
-    default: (ctx) => sanitizeName(ctx.folderName),
+    default: (ctx) => {
+      const main = ctx.answers.main;
+      return sanitizeName(main && main !== '.' ? (main.split('/').pop() ?? main) : ctx.folderName);
+    },
     coerce: asString,
     validate: validateName,
     prompt: { type: 'input', message: 'Service name (binary and image)' },
@@ -101,10 +111,11 @@ export const OPTIONS: OptionTable = {
   base: {
     description: 'Final image base',
     accepted: BASES.join(', '),
-    defaultHelp: 'scratch',
+    defaultHelp: 'scratch (alpine when building with cgo)',
     kind: 'choice',
     choices: BASES,
-    default: () => 'scratch',
+    // cgo needs a C library at run time: only alpine has one.
+    default: (ctx) => (ctx.answers.cgo ? 'alpine' : 'scratch'),
     coerce: (raw) => asString(raw) as Base | undefined,
     validate: validateChoice(BASES),
     prompt: { type: 'select', message: 'Final image base' },
@@ -114,7 +125,7 @@ export const OPTIONS: OptionTable = {
     accepted: 'an integer from 1 to 65535',
     defaultHelp: '8080',
     kind: 'integer',
-    default: () => 8080,
+    default: (ctx) => (ctx.project && ctx.answers.main && ctx.project.ports[ctx.answers.main]) || 8080,
     coerce: (raw) => {
       if (typeof raw === 'number') return raw;
       const s = asString(raw);
@@ -134,16 +145,55 @@ export const OPTIONS: OptionTable = {
     validate: (value) => (typeof value === 'boolean' ? true : 'use true or false'),
     prompt: { type: 'confirm', message: 'Add a self-healthcheck (-healthcheck flag and image HEALTHCHECK)?' },
   },
+  main: {
+    description: 'Main package to build (docker generator)',
+    accepted: 'a main package of the module: . or ./cmd/<name>',
+    defaultHelp: 'the only main package',
+    kind: 'choice',
+    default: (ctx) => {
+      const mains = ctx.project?.mains ?? ['.'];
+      if (mains.length === 1) return mains[0]!;
+      throw new OptionError(
+        `Several main packages (${mains.join(', ')}): choose one with --main, e.g. --main ${mains.find((m) => m !== '.') ?? mains[0]}.`,
+      );
+    },
+    coerce: (raw) => {
+      const s = asString(raw);
+      return s === undefined ? undefined : s === '.' || s.startsWith('./') ? s.replace(/\/+$/, '') : `./${s}`;
+    },
+    validate: (value) =>
+      /^\.(\/[A-Za-z0-9_.-]+)*$/.test(value) && !value.includes('/..') ? true : 'use . or ./cmd/<name>',
+    prompt: { type: 'select', message: 'Main package to build' },
+  },
+  cgo: {
+    description: 'Build with cgo, on alpine (docker generator)',
+    accepted: 'true or false (--cgo / --no-cgo)',
+    defaultHelp: 'true when the code imports "C" or requires a cgo-only module',
+    kind: 'boolean',
+    default: (ctx) => (ctx.project?.cgoReasons.length ?? 0) > 0,
+    coerce: (raw) => (typeof raw === 'boolean' ? raw : raw === 'true' ? true : raw === 'false' ? false : undefined),
+    validate: (value) => (typeof value === 'boolean' ? true : 'use true or false'),
+    prompt: { type: 'confirm', message: 'The code needs cgo. Build with cgo on alpine (musl)?' },
+  },
 };
 
-/** Table order: defaults may depend on earlier answers. */
+/** Every option, in table order: defaults may depend on earlier answers. */
 export const OPTION_NAMES = Object.keys(OPTIONS) as AnswerName[];
+
+/** The options each generator resolves, in the order they are asked. */
+export const APP_OPTION_NAMES: AnswerName[] = ['name', 'modulePath', 'goVersion', 'base', 'port', 'healthcheck'];
+export const DOCKER_OPTION_NAMES: AnswerName[] = ['main', 'cgo', 'name', 'base', 'port'];
 
 /** Options that steer a run rather than shape the project. */
 export const RUN_OPTIONS = {
-  yes: { alias: 'y', description: 'Accept defaults for every unanswered question: no prompt at all' },
-  force: { alias: 'f', description: 'Overwrite existing files that differ' },
-  skipInstall: { alias: undefined, description: 'Do not run go mod tidy' },
+  yes: { type: 'boolean', alias: 'y', description: 'Accept defaults for every unanswered question: no prompt at all' },
+  preset: {
+    type: 'string',
+    alias: undefined,
+    description: 'A team preset file (JSON): defaults, locked options, templatesDir. Default: .go-minimal.json in the folder, a parent or ~',
+  },
+  force: { type: 'boolean', alias: 'f', description: 'Overwrite existing files that differ' },
+  skipInstall: { type: 'boolean', alias: undefined, description: 'Do not run go mod tidy' },
 } as const;
 
 export function kebab(name: string): string {

@@ -24,3 +24,6 @@ export function runYes(options = {}) {
 }
 
 export { helpers };
+
+export const DOCKER = fileURLToPath(new URL('../../dist/generators/docker/index.js', import.meta.url));
+export const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));

@@ -1,0 +1,141 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { replayCommand, templateData } from '../../lib/derive.js';
+import { OptionsGenerator, type GenOptions } from '../../lib/base-generator.js';
+import { defaultGoVersion } from '../../lib/go.js';
+import { DOCKER_OPTION_NAMES, OptionError, type Answers } from '../../lib/options.js';
+import { readProject, type Project } from '../../lib/project.js';
+import { DOCKER_FILES, INCLUDE_LINE } from './files.js';
+
+const INCLUDE_RE = /^\s*-?include\s+docker\.mk\s*$/m;
+
+/**
+ * `yo go-minimal:docker` / `go-minimal docker`: adds the image (Dockerfile, .dockerignore,
+ * docker.mk) to an existing Go module, derived from its go.mod and code. The app generator
+ * composes it, so the project has one Dockerfile template.
+ */
+export default class DockerGenerator extends OptionsGenerator {
+  project?: Project;
+  /** Set when an existing Makefile needs the include line and we may not add it. */
+  includeHint = false;
+
+  constructor(args: string[], opts: GenOptions) {
+    super(args, opts, { customInstallTask: true });
+    this.registerOptions(DOCKER_OPTION_NAMES);
+  }
+
+  initializing(): void {
+    if (this.options.composed) {
+      // Composed by the app generator: its answers are final, and go.mod is not on disk yet.
+      this.preset = this.loadPreset();
+      for (const key of ['name', 'modulePath', 'goVersion', 'base', 'port', 'healthcheck'] as const) {
+        (this.answers as Record<string, unknown>)[key] = this.options[key];
+      }
+      Object.assign(this.answers, { main: '.', cgo: false });
+      return;
+    }
+    const project = readProject(this.destinationRoot());
+    this.project = project;
+    if (project.mains.length === 0) {
+      throw new OptionError(`No main package in ${this.destinationRoot()} or cmd/*: nothing to put in an image.`);
+    }
+    const flagMain = this.options.main;
+    if (flagMain !== undefined) {
+      const main = String(flagMain).replace(/\/+$/, '');
+      const normal = main === '.' || main.startsWith('./') ? main : `./${main}`;
+      if (!project.mains.includes(normal)) {
+        throw new OptionError(`Invalid --main "${String(flagMain)}": not a main package; use one of: ${project.mains.join(', ')}.`);
+      }
+    }
+    this.resolveAnswers(DOCKER_OPTION_NAMES, { project });
+    this.checkCgo();
+  }
+
+  async prompting(): Promise<void> {
+    if (this.options.composed || !this.project) return;
+    await this.promptMissing(DOCKER_OPTION_NAMES, { project: this.project }, { main: this.project.mains });
+    this.checkCgo();
+  }
+
+  /** cgo needs a libc: only alpine has one. Refuse the static bases unless the user said --no-cgo. */
+  private checkCgo(): void {
+    const { cgo, base } = this.answers;
+    if (cgo && base !== undefined && base !== 'alpine') {
+      const why = this.project?.cgoReasons.length ? ` (${this.project.cgoReasons.join('; ')})` : '';
+      throw new OptionError(
+        `cgo is on${why}, but the ${base} image has no C library, so a cgo binary cannot start there: use --base alpine to build with cgo on musl, or --no-cgo to build a static binary anyway (what needs cgo will then fail to build or to work).`,
+      );
+    }
+  }
+
+  configuring(): void {
+    if (this.options.composed) return;
+    const project = this.project!;
+    // From go.mod, not an option: one source of truth for the Go version.
+    this.answers.goVersion = project.goVersion ?? defaultGoVersion(undefined);
+    this.answers.modulePath = project.mod.module;
+    this.answers.healthcheck = project.healthcheckMains.includes(this.answers.main!);
+    const { main, cgo, name, base, port } = this.answers;
+    this.config.set({ main, cgo, name, base, port });
+  }
+
+  writing(): void {
+    const data = templateData(this.answers as Answers, { vendored: this.project?.hasVendor });
+    this.renderFiles(DOCKER_FILES, data);
+    if (this.options.composed) return;
+    this.renderExtras(DOCKER_FILES.map((f) => f.template), data);
+    const makefile = this.destinationPath('Makefile');
+    if (!existsSync(makefile)) return;
+    const current = readFileSync(makefile, 'utf8');
+    if (INCLUDE_RE.test(current)) return;
+    if (this.nonInteractive && !this.options.force) {
+      this.includeHint = true;
+      return;
+    }
+    // Interactive: yeoman's conflict prompt shows this change and asks.
+    const sep = current.endsWith('\n') ? '' : '\n';
+    this.fs.write(makefile, `${current}${sep}\n# Container image targets (generator-go-minimal)\n${INCLUDE_LINE}\n`);
+  }
+
+  transform(): void {
+    if (!this.options.composed) this.refuseConflicts();
+  }
+
+  end(): void {
+    if (this.options.composed) return;
+    const a = this.answers as Answers;
+    const project = this.project!;
+    const lines = [
+      '',
+      `Image for ${a.main} of ${project.mod.module}: Go ${a.goVersion} (from go.mod), ${a.base}, port ${a.port}, ${a.cgo ? 'cgo on musl' : 'static (CGO_ENABLED=0)'}.`,
+    ];
+    if (!a.cgo && project.cgoReasons.length > 0) {
+      lines.push(
+        `warning: built with CGO_ENABLED=0 although ${project.cgoReasons.join('; ')}: packages that need cgo will fail to build or lose features.`,
+      );
+    }
+    if (!a.healthcheck) {
+      const endpoint = project.healthEndpointMains.includes(a.main) ? ' (it has a health endpoint)' : '';
+      lines.push(
+        `No HEALTHCHECK: ${a.main} has no -healthcheck flag${endpoint}. To get one, add a -healthcheck flag that GETs http://127.0.0.1:$PORT/healthz with a short timeout and exits 0 or 1 (as \`go-minimal\`'s generated main.go does), then re-run.`,
+      );
+    }
+    if (this.includeHint) {
+      lines.push(`Your Makefile was left as it is: add the line \`${INCLUDE_LINE}\` to it, or use \`make -f docker.mk docker-build\`.`);
+    } else if (!existsSync(this.destinationPath('Makefile'))) {
+      lines.push('There is no Makefile: use `make -f docker.mk docker-build`, or add one with `include docker.mk`.');
+    }
+    const folder = relative(process.cwd(), this.destinationRoot());
+    lines.push(
+      '',
+      'Replay this run without questions:',
+      `  ${replayCommand(a, ['main', 'cgo', 'name', 'base', 'port'], {
+        program: 'go-minimal docker',
+        folder: folder || undefined,
+        preset: typeof this.options.preset === 'string' ? this.options.preset : undefined,
+      })}`,
+      '',
+    );
+    this.log(lines.join('\n'));
+  }
+}

@@ -1,0 +1,199 @@
+/**
+ * What the app and docker generators share: options registered from the table, answers resolved
+ * as flag > stored (.yo-rc.json) > preset > default (or prompt), presets with locks and template
+ * overrides, and the non-interactive conflict guard.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import Generator, { type BaseOptions } from 'yeoman-generator';
+import { localGoMinor } from './go.js';
+import {
+  OPTIONS,
+  RUN_OPTIONS,
+  checkOption,
+  folderNameOf,
+  kebab,
+  promptValidator,
+  OptionError,
+  type AnswerName,
+  type Answers,
+  type DefaultContext,
+  type OptionSpec,
+} from './options.js';
+import { findPresetFile, loadPreset, parsePreset, type Preset, type PresetInput } from './preset.js';
+
+/** Options as parsed: table options stay raw (validated in initializing), absent ones undefined. */
+export type GenOptions = BaseOptions &
+  Partial<Record<AnswerName, unknown>> & {
+    yes?: boolean;
+    force?: boolean;
+    /** A preset file, or (from a team generator) a preset object. */
+    preset?: string | PresetInput;
+    'skip-install'?: boolean;
+    /** Set when the app generator composes the docker generator. */
+    composed?: boolean;
+  };
+
+/** The stored config file, named in error messages. */
+export const CONFIG_FILE = '.yo-rc.json';
+
+export interface FileEntry {
+  template: string;
+  dest: string;
+}
+
+export abstract class OptionsGenerator extends Generator<Partial<Answers>, GenOptions> {
+  /** Resolved answers; complete after prompting. */
+  answers: Partial<Answers> = {};
+  preset?: Preset;
+
+  /** Registers the table's options (without defaults: an absent flag stays undefined) and the run options. */
+  protected registerOptions(names: AnswerName[]): void {
+    for (const name of names) {
+      const spec = OPTIONS[name];
+      this.option(name, {
+        type: spec.kind === 'boolean' ? Boolean : String,
+        description: `${spec.description}: ${spec.accepted} (default: ${spec.defaultHelp})`,
+      });
+    }
+    this.option('yes', { type: Boolean, alias: RUN_OPTIONS.yes.alias, description: RUN_OPTIONS.yes.description });
+    this.option('preset', { type: String, description: RUN_OPTIONS.preset.description });
+  }
+
+  /** No questions: --yes, or no terminal to ask on. */
+  get nonInteractive(): boolean {
+    return Boolean(this.options.yes) || process.stdin.isTTY !== true;
+  }
+
+  protected defaultContext(extra: Partial<DefaultContext> = {}): DefaultContext {
+    let local: string | undefined | null = null;
+    return {
+      folderName: folderNameOf(this.destinationRoot()),
+      answers: this.answers,
+      localGoMinor: () => (local === null ? (local = localGoMinor()) : local),
+      ...extra,
+    };
+  }
+
+  /** The preset from --preset (file or object), else a .go-minimal.json found from the destination up, or in ~. */
+  protected loadPreset(): Preset | undefined {
+    const given = this.options.preset;
+    if (given && typeof given === 'object') return parsePreset(given, 'the preset object', this.destinationRoot());
+    if (typeof given === 'string' && given !== '') return loadPreset(given);
+    const found = findPresetFile(this.destinationRoot());
+    return found ? loadPreset(found) : undefined;
+  }
+
+  /**
+   * Resolves answers before anything is written: a flag (validated; rejected if it contradicts a
+   * lock), else the locked or stored value, else the preset's, else — without questions — the default.
+   */
+  protected resolveAnswers(names: AnswerName[], extra: Partial<DefaultContext> = {}): void {
+    this.preset = this.loadPreset();
+    const preset = this.preset;
+    const stored = this.config.getAll() as Record<string, unknown>;
+    for (const name of names) {
+      const flag = this.options[name] as unknown;
+      const locked = preset?.locked.includes(name);
+      let value: unknown;
+      if (flag !== undefined) {
+        value = checkOption(name, flag, { kind: 'flag' });
+        if (locked && value !== preset!.defaults[name]) {
+          throw new OptionError(
+            `--${kebab(name)} is locked to ${JSON.stringify(preset!.defaults[name])} by ${preset!.file}: drop the flag, or change the preset.`,
+          );
+        }
+      } else if (locked) value = preset!.defaults[name];
+      else if (stored[name] !== undefined) value = checkOption(name, stored[name], { kind: 'file', file: CONFIG_FILE });
+      else if (preset && preset.defaults[name] !== undefined) value = preset.defaults[name];
+      else if (this.nonInteractive) {
+        value = (OPTIONS[name] as OptionSpec<unknown>).default(this.defaultContext(extra));
+      }
+      if (value !== undefined) (this.answers as Record<string, unknown>)[name] = value;
+    }
+  }
+
+  /** Asks every answer still missing, with the table's prompt, default and validator. */
+  protected async promptMissing(
+    names: AnswerName[],
+    extra: Partial<DefaultContext> = {},
+    choices: Partial<Record<AnswerName, string[]>> = {},
+  ): Promise<void> {
+    const missing = names.filter((name) => this.answers[name] === undefined);
+    if (missing.length === 0) return;
+    const ctx = this.defaultContext(extra);
+    const questions = missing.map((name) => {
+      const spec = OPTIONS[name] as OptionSpec<unknown>;
+      return {
+        type: spec.prompt.type,
+        name,
+        message: spec.prompt.message,
+        choices: choices[name] ?? (spec.choices ? [...spec.choices] : undefined),
+        default: (soFar: Partial<Answers>) => {
+          try {
+            const value = spec.default({ ...ctx, answers: { ...this.answers, ...soFar } });
+            return spec.kind === 'integer' ? String(value) : value;
+          } catch {
+            return undefined; // no default (e.g. several main packages): the user chooses
+          }
+        },
+        validate: promptValidator(name),
+        filter: (input: unknown) => spec.coerce(input) ?? input,
+      };
+    });
+    const given = (await this.prompt(questions as never)) as Record<string, unknown>;
+    for (const name of missing) {
+      (this.answers as Record<string, unknown>)[name] = checkOption(name, given[name], { kind: 'prompt' });
+    }
+  }
+
+  /** A built-in template, or the preset's file of the same relative path. */
+  protected templateSource(template: string): string {
+    const dir = this.preset?.templatesDir;
+    if (dir && existsSync(join(dir, template))) return join(dir, template);
+    return this.templatePath(template);
+  }
+
+  protected renderFiles(files: readonly FileEntry[], data: object): void {
+    for (const file of files) this.renderTemplate(this.templateSource(file.template), file.dest, data);
+  }
+
+  /**
+   * Files of the preset's templatesDir that override no built-in template are rendered too, with
+   * the same data, to their relative path without `.ejs`.
+   */
+  protected renderExtras(builtIn: readonly string[], data: object): void {
+    const dir = this.preset?.templatesDir;
+    if (!dir) return;
+    const walk = (sub: string): string[] =>
+      readdirSync(join(dir, sub)).flatMap((name) =>
+        statSync(join(dir, sub, name)).isDirectory() ? walk(join(sub, name)) : [join(sub, name)],
+      );
+    for (const rel of walk('')) {
+      if (builtIn.includes(rel)) continue;
+      this.renderTemplate(join(dir, rel), rel.replace(/\.ejs$/, ''), data);
+    }
+  }
+
+  /**
+   * Non-interactive runs cannot answer yeoman's conflict prompt: fail with one line naming every
+   * existing file that would change, before anything reaches the disk (files are written in the
+   * `conflicts` step, after `transform`).
+   */
+  protected refuseConflicts(): void {
+    if (!this.nonInteractive || this.options.force) return;
+    const root = this.destinationRoot();
+    const conflicting: string[] = [];
+    for (const file of this.env.sharedFs.all()) {
+      const f = file as { path: string; contents: Buffer | null; state?: string };
+      const rel = relative(root, f.path);
+      if (f.state !== 'modified' || rel.startsWith('..') || rel === CONFIG_FILE || !f.contents) continue;
+      if (existsSync(f.path) && !readFileSync(f.path).equals(f.contents)) conflicting.push(rel);
+    }
+    if (conflicting.length > 0) {
+      throw new OptionError(
+        `Refusing to overwrite ${conflicting.sort().join(', ')} (they exist and differ): re-run with --force to overwrite, or interactively to choose per file.`,
+      );
+    }
+  }
+}

@@ -1,0 +1,275 @@
+// The docker generator (`yo go-minimal:docker`) on fixture Go projects: what it detects from
+// go.mod and the code, what it writes (and does not), and its one-line errors.
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { DOCKER, FIXTURES, helpers, withTty } from './helpers/generate.mjs';
+import { parseGoMod, buildGoVersion, importsC, readProject } from '../dist/lib/project.js';
+
+/** A copy of a fixture in a temp folder. */
+function fixture(name) {
+  const dir = join(mkdtempSync(join(tmpdir(), `gm-fx-${name}-`)), name);
+  cpSync(join(FIXTURES, name), dir, { recursive: true });
+  return dir;
+}
+
+const runDocker = (name, options = {}) =>
+  helpers
+    .run(DOCKER)
+    .cd(fixture(name))
+    .withOptions({ yes: true, skipInstall: true, ...options });
+
+/** Files in dir, sorted. */
+const files = (dir) => readdirSync(dir).sort();
+
+describe('go.mod parsing', () => {
+  it('reads module, go, toolchain and requires (blocks, comments, quotes)', () => {
+    const mod = parseGoMod(readFileSync(join(FIXTURES, 'with-requires/go.mod'), 'utf8'));
+    assert.equal(mod.module, 'example.com/withreq');
+    assert.equal(mod.go, '1.23');
+    assert.deepEqual(
+      mod.requires.map((r) => r.path),
+      ['github.com/mattn/go-sqlite3', 'golang.org/x/sync', 'golang.org/x/text'],
+    );
+    assert.equal(parseGoMod('module "example.com/q" // c\ngo 1.22\n').module, 'example.com/q');
+  });
+  it('takes the toolchain directive over the go directive for the image', () => {
+    assert.equal(buildGoVersion(parseGoMod('module m\ngo 1.22.5\ntoolchain go1.23.4\n')), '1.23.4');
+    assert.equal(buildGoVersion(parseGoMod('module m\ngo 1.22\n')), '1.22');
+    assert.equal(buildGoVersion(parseGoMod('module m\ngo 1.23rc1\n')), '1.23');
+  });
+  it('names the line of what it cannot parse', () => {
+    assert.throws(() => parseGoMod('module m\ngo one\n'), {
+      message: /^cannot parse go\.mod:2: invalid go version "one"$/,
+    });
+    assert.throws(() => parseGoMod('module m\nrequire (\n  x\n'), { message: /go\.mod:3: "x" is not "path version"/ });
+    assert.throws(() => parseGoMod('go 1.22\n'), { message: /no module directive/ });
+    assert.throws(() => parseGoMod('module m\nfrobnicate x\n'), { message: /unknown directive "frobnicate"/ });
+  });
+  it('detects import "C" alone or in a block, not in a string or another package', () => {
+    assert.equal(importsC('package main\nimport "C"\n'), true);
+    assert.equal(importsC('package main\nimport (\n\t"fmt"\n\t"C"\n)\n'), true);
+    assert.equal(importsC('package main\nimport "fmt"\nvar s = `import "C"`\n'), false);
+    assert.equal(importsC('package main\nimport (\n\t"Cx"\n)\n'), false);
+  });
+});
+
+describe('project detection', () => {
+  it('root main with a -healthcheck flag and a port literal', () => {
+    const p = readProject(join(FIXTURES, 'root-main'));
+    assert.deepEqual(p.mains, ['.']);
+    assert.deepEqual(p.healthcheckMains, ['.']);
+    assert.equal(p.ports['.'], 9000);
+    assert.deepEqual(p.cgoReasons, []);
+  });
+  it('cmd/a and cmd/b, not internal packages', () => {
+    assert.deepEqual(readProject(join(FIXTURES, 'cmd-multi')).mains, ['./cmd/a', './cmd/b']);
+  });
+  it('cgo from import "C" and from a cgo-only require', () => {
+    assert.deepEqual(readProject(join(FIXTURES, 'cgo')).cgoReasons, ['main.go imports "C"']);
+    assert.deepEqual(readProject(join(FIXTURES, 'with-requires')).cgoReasons, [
+      'go.mod requires github.com/mattn/go-sqlite3, which needs cgo',
+    ]);
+  });
+});
+
+describe('docker generator: root main package', () => {
+  let result;
+  before(async () => {
+    result = await runDocker('root-main');
+  });
+  it('writes the Dockerfile, .dockerignore and docker.mk', () =>
+    result.assertFile(['Dockerfile', '.dockerignore', 'docker.mk']));
+  it('writes nothing else (no go.mod, main.go, README changes)', () => {
+    assert.deepEqual(files(result.cwd), [
+      '.dockerignore',
+      '.yo-rc.json',
+      'Dockerfile',
+      'docker.mk',
+      'go.mod',
+      'main.go',
+    ]);
+  });
+  it('takes the Go version from go.mod (toolchain directive)', () =>
+    result.assertFileContent('Dockerfile', /^FROM --platform=\$BUILDPLATFORM golang:1\.23\.4-alpine AS build$/m));
+  it('keeps the HEALTHCHECK: the code has a -healthcheck flag', () =>
+    result.assertFileContent(
+      'Dockerfile',
+      /HEALTHCHECK .*\n {4}CMD \["\/usr\/local\/bin\/root-main", "-healthcheck"\]/,
+    ));
+  it('takes the port from the code', () => result.assertFileContent('Dockerfile', /^EXPOSE 9000$/m));
+  it('builds the root package, statically, into the default base', () => {
+    result.assertFileContent('Dockerfile', /CGO_ENABLED=0 GOOS/);
+    result.assertFileContent('Dockerfile', /-o \/out\/root-main \.$/m);
+    result.assertFileContent('Dockerfile', /^FROM scratch$/m);
+  });
+});
+
+describe('docker generator: cmd/a + cmd/b', () => {
+  it('without --main, non-interactively: one line listing the choices, nothing written', async () => {
+    const dir = fixture('cmd-multi');
+    const before = files(dir);
+    await assert.rejects(helpers.run(DOCKER).cd(dir).withOptions({ yes: true }), {
+      message: /^Several main packages \(\.\/cmd\/a, \.\/cmd\/b\): choose one with --main, e\.g\. --main \.\/cmd\/a\.$/,
+    });
+    assert.deepEqual(files(dir), before);
+  });
+  it('--main ./cmd/b builds that package and names the image after it', async () => {
+    const result = await runDocker('cmd-multi', { main: './cmd/b' });
+    result.assertFileContent('Dockerfile', /-o \/out\/b \.\/cmd\/b$/m);
+    result.assertFileContent('docker.mk', /^IMAGE {2}\?= b$/m);
+  });
+  it('asks which main package interactively, among the detected ones', async () => {
+    const restore = withTty();
+    try {
+      const result = await helpers
+        .run(DOCKER)
+        .cd(fixture('cmd-multi'))
+        .withOptions({ skipInstall: true })
+        .withAnswers(
+          { main: './cmd/a', cgo: false, name: 'a', base: 'distroless', port: '8080' },
+          {
+            callback(answer, { question }) {
+              if (question.name === 'main') assert.deepEqual(question.choices.map((c) => c.value ?? c), ['./cmd/a', './cmd/b']);
+              return answer;
+            },
+          },
+        );
+      assert.deepEqual(
+        result.askedQuestions.map((q) => q.name),
+        ['main', 'cgo', 'name', 'base', 'port'],
+      );
+      result.assertFileContent('Dockerfile', /-o \/out\/a \.\/cmd\/a$/m);
+    } finally {
+      restore();
+    }
+  });
+  it('--main that is not a main package: one line, nothing written', async () => {
+    const dir = fixture('cmd-multi');
+    await assert.rejects(helpers.run(DOCKER).cd(dir).withOptions({ yes: true, main: './internal/lib' }), {
+      message: 'Invalid --main "./internal/lib": not a main package; use one of: ./cmd/a, ./cmd/b.',
+    });
+    assert.deepEqual(files(dir), ['cmd', 'go.mod', 'internal']);
+  });
+  it('no HEALTHCHECK without a -healthcheck flag', async () => {
+    const result = await runDocker('cmd-multi', { main: './cmd/a' });
+    result.assertNoFileContent('Dockerfile', /HEALTHCHECK/);
+  });
+});
+
+describe('docker generator: cgo', () => {
+  it('refuses scratch, explaining why, and writes nothing', async () => {
+    const dir = fixture('cgo');
+    await assert.rejects(helpers.run(DOCKER).cd(dir).withOptions({ yes: true, base: 'scratch' }), {
+      message: /^cgo is on \(main\.go imports "C"\), but the scratch image has no C library.*--base alpine.*--no-cgo/,
+    });
+    assert.deepEqual(files(dir), ['go.mod', 'main.go']);
+  });
+  it('defaults to alpine with cgo: gcc in the builder, CGO_ENABLED=1', async () => {
+    const result = await runDocker('cgo');
+    result.assertFileContent('Dockerfile', /^FROM alpine:3\.\d+$/m);
+    result.assertFileContent('Dockerfile', /^RUN apk add --no-cache gcc musl-dev$/m);
+    result.assertFileContent('Dockerfile', /CGO_ENABLED=1 GOOS/);
+  });
+  it('--no-cgo insists on a static build', async () => {
+    const result = await runDocker('cgo', { cgo: false, base: 'distroless' });
+    result.assertFileContent('Dockerfile', /CGO_ENABLED=0 GOOS/);
+    result.assertNoFileContent('Dockerfile', /apk add/);
+  });
+  it('a cgo-only require counts as cgo', async () => {
+    const dir = fixture('with-requires');
+    await assert.rejects(helpers.run(DOCKER).cd(dir).withOptions({ yes: true, base: 'distroless' }), {
+      message: /requires github\.com\/mattn\/go-sqlite3/,
+    });
+  });
+});
+
+describe('docker generator: requires and go.sum', () => {
+  it('downloads modules in a cached layer, go.sum or not', async () => {
+    const result = await runDocker('with-requires', { cgo: false });
+    result.assertFileContent('Dockerfile', /^COPY go\.mod go\.sum\* \.\/$/m);
+    result.assertFileContent('Dockerfile', /--mount=type=cache,target=\/go\/pkg\/mod \\\n {4}go mod download/);
+  });
+});
+
+describe('docker generator: an existing Makefile', () => {
+  it('is not replaced; non-interactively the include line is not added without --force', async () => {
+    // yeoman-test passes force: true unless told otherwise.
+    const result = await runDocker('with-makefile', { force: false });
+    assert.equal(readFileSync(join(result.cwd, 'Makefile'), 'utf8'), '# my own Makefile\nall:\n\tgo build ./...\n');
+    result.assertFile('docker.mk');
+  });
+  it('with --force, gets one include line and keeps its content', async () => {
+    const result = await runDocker('with-makefile', { force: true });
+    assert.equal(
+      readFileSync(join(result.cwd, 'Makefile'), 'utf8'),
+      '# my own Makefile\nall:\n\tgo build ./...\n\n# Container image targets (generator-go-minimal)\ninclude docker.mk\n',
+    );
+  });
+  it('interactively, the include line goes through the conflict prompt', async () => {
+    const restore = withTty();
+    try {
+      const result = await helpers
+        .run(DOCKER, undefined, { force: false })
+        .cd(fixture('with-makefile'))
+        .withOptions({ skipInstall: true })
+        .withAnswers({ cgo: false, name: 'withmake', base: 'scratch', port: '8080', action: 'write' });
+      assert.ok(
+        result.askedQuestions.some((q) => q.name === 'action'),
+        'the conflicter asked',
+      );
+      result.assertFileContent('Makefile', /^include docker\.mk$/m);
+    } finally {
+      restore();
+    }
+  });
+  it('a re-run with the same answers is a no-op', async () => {
+    const dir = fixture('with-makefile');
+    await helpers.run(DOCKER).cd(dir).withOptions({ yes: true, force: false });
+    const first = Object.fromEntries(files(dir).map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+    await helpers.run(DOCKER).cd(dir).withOptions({ yes: true, force: false });
+    const second = Object.fromEntries(files(dir).map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+    assert.deepEqual(second, first);
+  });
+});
+
+describe('docker generator: bad input writes nothing', () => {
+  const cases = [
+    [
+      'no go.mod',
+      () => mkdtempSync(join(tmpdir(), 'gm-empty-')),
+      /^no go\.mod in .*: run this in the root of a Go module$/,
+    ],
+    [
+      'an unparsable go.mod',
+      () => fixture('broken-gomod'),
+      /^cannot parse go\.mod:6: "golang\.org\/x\/sync" is not "path version"$/,
+    ],
+    ['no main package', () => fixture('no-main'), /^No main package in .* or cmd\/\*: nothing to put in an image\.$/],
+  ];
+  for (const [title, make, message] of cases) {
+    it(title, async () => {
+      const dir = make();
+      const before = files(dir);
+      await assert.rejects(helpers.run(DOCKER).cd(dir).withOptions({ yes: true }), { message });
+      assert.deepEqual(files(dir), before);
+    });
+  }
+});
+
+describe('docker generator: stored answers', () => {
+  let restore;
+  before(() => {
+    restore = withTty();
+  });
+  after(() => restore());
+  it('a re-run asks nothing already answered', async () => {
+    const dir = fixture('cmd-multi');
+    await helpers.run(DOCKER).cd(dir).withOptions({ yes: true, main: './cmd/b', base: 'alpine' });
+    const result = await helpers.run(DOCKER).cd(dir).withAnswers({}, { throwOnMissingAnswer: true });
+    assert.deepEqual(result.askedQuestions, []);
+    result.assertFileContent('Dockerfile', /\.\/cmd\/b$/m);
+  });
+});
