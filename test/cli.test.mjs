@@ -128,7 +128,7 @@ describe('golden snapshot of the default output', () => {
 });
 
 describe('the repository README', () => {
-  it("shows the golden default Dockerfile, as generated", () => {
+  it('shows the golden default Dockerfile, as generated', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const shown = /```dockerfile\n([\s\S]*?)```/.exec(readme)?.[1];
     assert.equal(shown, readFileSync(join(GOLDEN, 'Dockerfile'), 'utf8'));
