@@ -190,7 +190,8 @@ export const RUN_OPTIONS = {
   preset: {
     type: 'string',
     alias: undefined,
-    description: 'A team preset file (JSON): defaults, locked options, templatesDir. Default: .go-minimal.json in the folder, a parent or ~',
+    description:
+      'A team preset file (JSON): defaults, locked options, templatesDir. Default: .go-minimal.json in the folder, a parent or ~',
   },
   force: { type: 'boolean', alias: 'f', description: 'Overwrite existing files that differ' },
   skipInstall: { type: 'boolean', alias: undefined, description: 'Do not run go mod tidy' },

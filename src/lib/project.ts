@@ -81,7 +81,8 @@ export function parseGoMod(text: string, file = 'go.mod'): GoMod {
       }
       case 'require': {
         const [path, version] = rest.split(/\s+/);
-        if (!path || !version) throw new ProjectError(`cannot parse ${where}: "${raw.trim()}" is not "require path version"`);
+        if (!path || !version)
+          throw new ProjectError(`cannot parse ${where}: "${raw.trim()}" is not "require path version"`);
         mod.requires.push({ path: unquote(path), version });
         break;
       }

@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { templateData, replayCommand, shellQuote } from '../../lib/derive.js';
 import { which } from '../../lib/go.js';
+import { generatorPath, templatesPath } from '../../lib/paths.js';
 import { OptionsGenerator, type GenOptions } from '../../lib/base-generator.js';
 import { APP_OPTION_NAMES, type Answers } from '../../lib/options.js';
 import DockerGenerator from '../docker/index.js';
@@ -13,6 +13,8 @@ export default class AppGenerator extends OptionsGenerator {
   constructor(args: string[], opts: GenOptions) {
     // customInstallTask: no npm install (there is no package.json); install() runs go mod tidy.
     super(args, opts, { customInstallTask: true });
+    // Explicit, so templates are found from a bundled bin too.
+    this.sourceRoot(templatesPath('app'));
     this.registerOptions(APP_OPTION_NAMES);
   }
 
@@ -29,16 +31,16 @@ export default class AppGenerator extends OptionsGenerator {
     this.config.set(this.answers);
     // One Dockerfile template in the project: the docker generator's, fed with these answers.
     const options: Partial<GenOptions> = { ...this.answers, composed: true, preset: this.options.preset, yes: true };
-    await this.composeWith<DockerGenerator>(
-      { Generator: DockerGenerator, path: fileURLToPath(new URL('../docker/index.js', import.meta.url)) },
-      options,
-    );
+    await this.composeWith<DockerGenerator>({ Generator: DockerGenerator, path: generatorPath('docker') }, options);
   }
 
   writing(): void {
     const data = templateData(this.answers as Answers);
     this.renderFiles(APP_FILES, data);
-    this.renderExtras([...APP_FILES, ...DOCKER_FILES].map((f) => f.template), data);
+    this.renderExtras(
+      [...APP_FILES, ...DOCKER_FILES].map((f) => f.template),
+      data,
+    );
   }
 
   transform(): void {

@@ -5,6 +5,7 @@ import { OptionsGenerator, type GenOptions } from '../../lib/base-generator.js';
 import { defaultGoVersion } from '../../lib/go.js';
 import { DOCKER_OPTION_NAMES, OptionError, type Answers } from '../../lib/options.js';
 import { readProject, type Project } from '../../lib/project.js';
+import { templatesPath } from '../../lib/paths.js';
 import { DOCKER_FILES, INCLUDE_LINE } from './files.js';
 
 const INCLUDE_RE = /^\s*-?include\s+docker\.mk\s*$/m;
@@ -21,6 +22,8 @@ export default class DockerGenerator extends OptionsGenerator {
 
   constructor(args: string[], opts: GenOptions) {
     super(args, opts, { customInstallTask: true });
+    // Explicit, so templates are found from a bundled bin too.
+    this.sourceRoot(templatesPath('docker'));
     this.registerOptions(DOCKER_OPTION_NAMES);
   }
 
@@ -44,7 +47,9 @@ export default class DockerGenerator extends OptionsGenerator {
       const main = String(flagMain).replace(/\/+$/, '');
       const normal = main === '.' || main.startsWith('./') ? main : `./${main}`;
       if (!project.mains.includes(normal)) {
-        throw new OptionError(`Invalid --main "${String(flagMain)}": not a main package; use one of: ${project.mains.join(', ')}.`);
+        throw new OptionError(
+          `Invalid --main "${String(flagMain)}": not a main package; use one of: ${project.mains.join(', ')}.`,
+        );
       }
     }
     this.resolveAnswers(DOCKER_OPTION_NAMES, { project });
@@ -83,7 +88,10 @@ export default class DockerGenerator extends OptionsGenerator {
     const data = templateData(this.answers as Answers, { vendored: this.project?.hasVendor });
     this.renderFiles(DOCKER_FILES, data);
     if (this.options.composed) return;
-    this.renderExtras(DOCKER_FILES.map((f) => f.template), data);
+    this.renderExtras(
+      DOCKER_FILES.map((f) => f.template),
+      data,
+    );
     const makefile = this.destinationPath('Makefile');
     if (!existsSync(makefile)) return;
     const current = readFileSync(makefile, 'utf8');
@@ -121,7 +129,9 @@ export default class DockerGenerator extends OptionsGenerator {
       );
     }
     if (this.includeHint) {
-      lines.push(`Your Makefile was left as it is: add the line \`${INCLUDE_LINE}\` to it, or use \`make -f docker.mk docker-build\`.`);
+      lines.push(
+        `Your Makefile was left as it is: add the line \`${INCLUDE_LINE}\` to it, or use \`make -f docker.mk docker-build\`.`,
+      );
     } else if (!existsSync(this.destinationPath('Makefile'))) {
       lines.push('There is no Makefile: use `make -f docker.mk docker-build`, or add one with `include docker.mk`.');
     }
