@@ -132,7 +132,11 @@ describe('docker generator: cmd/a + cmd/b', () => {
           { main: './cmd/a', cgo: false, name: 'a', base: 'distroless', port: '8080' },
           {
             callback(answer, { question }) {
-              if (question.name === 'main') assert.deepEqual(question.choices.map((c) => c.value ?? c), ['./cmd/a', './cmd/b']);
+              if (question.name === 'main')
+                assert.deepEqual(
+                  question.choices.map((c) => c.value ?? c),
+                  ['./cmd/a', './cmd/b'],
+                );
               return answer;
             },
           },
