@@ -1,6 +1,29 @@
-/** Public entry point: the generator class and the option table, for team generators that compose or extend ours. */
+/**
+ * Public entry point, for team generators that compose or extend ours:
+ *
+ *   import { AppGenerator } from 'generator-go-minimal';
+ *   export default class extends AppGenerator {
+ *     constructor(args, opts) {
+ *       super(args, { ...opts, preset: opts.preset ?? { base: 'distroless', locked: ['base'] } });
+ *     }
+ *   }
+ */
 export { default as AppGenerator } from './generators/app/index.js';
-export { OPTIONS, OPTION_NAMES, RUN_OPTIONS, checkOption, type Answers, type OptionSpec } from './lib/options.js';
+export { default as DockerGenerator } from './generators/docker/index.js';
+export { OptionsGenerator, type GenOptions, type FileEntry } from './lib/base-generator.js';
+export {
+  OPTIONS,
+  OPTION_NAMES,
+  APP_OPTION_NAMES,
+  DOCKER_OPTION_NAMES,
+  RUN_OPTIONS,
+  checkOption,
+  type Answers,
+  type AnswerName,
+  type OptionSpec,
+} from './lib/options.js';
+export { presetSchema, parsePreset, loadPreset, findPresetFile, type Preset, type PresetInput } from './lib/preset.js';
 export { templateData, replayCommand, type TemplateData } from './lib/derive.js';
 export { IMAGES, BASES, builderImage, finalImage } from './lib/images.js';
 export { GO_VERSIONS } from './lib/go.js';
+export { generatorPath, templatesPath } from './lib/paths.js';
