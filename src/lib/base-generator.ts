@@ -49,6 +49,8 @@ export abstract class OptionsGenerator extends Generator<Partial<Answers>, GenOp
 
   /** Registers the table's options (without defaults: an absent flag stays undefined) and the run options. */
   protected registerOptions(names: AnswerName[]): void {
+    // A team generator may pass a preset object; option parsing would turn it into a string.
+    const given = this.options.preset;
     for (const name of names) {
       const spec = OPTIONS[name];
       this.option(name, {
@@ -58,6 +60,7 @@ export abstract class OptionsGenerator extends Generator<Partial<Answers>, GenOp
     }
     this.option('yes', { type: Boolean, alias: RUN_OPTIONS.yes.alias, description: RUN_OPTIONS.yes.description });
     this.option('preset', { type: String, description: RUN_OPTIONS.preset.description });
+    if (given && typeof given === 'object') this.options.preset = given;
   }
 
   /** No questions: --yes, or no terminal to ask on. */

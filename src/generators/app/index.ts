@@ -12,7 +12,8 @@ import { APP_FILES } from './files.js';
 export default class AppGenerator extends OptionsGenerator {
   constructor(args: string[], opts: GenOptions) {
     // customInstallTask: no npm install (there is no package.json); install() runs go mod tidy.
-    super(args, opts, { customInstallTask: true });
+    // inheritTasks: a team generator that extends this class runs these steps too.
+    super(args, opts, { customInstallTask: true, inheritTasks: true });
     // Explicit, so templates are found from a bundled bin too.
     this.sourceRoot(templatesPath('app'));
     this.registerOptions(APP_OPTION_NAMES);

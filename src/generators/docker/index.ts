@@ -21,7 +21,8 @@ export default class DockerGenerator extends OptionsGenerator {
   includeHint = false;
 
   constructor(args: string[], opts: GenOptions) {
-    super(args, opts, { customInstallTask: true });
+    // Composed by the app generator, the app's install task is the one (only one may exist).
+    super(args, opts, { customInstallTask: opts.composed ? undefined : true, inheritTasks: true });
     // Explicit, so templates are found from a bundled bin too.
     this.sourceRoot(templatesPath('docker'));
     this.registerOptions(DOCKER_OPTION_NAMES);
