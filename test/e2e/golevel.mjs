@@ -29,7 +29,7 @@ export async function run(cell, cmd, args, opts = {}) {
   try {
     return await exec(cmd, args, opts);
   } catch (error) {
-    throw new Error(`[cell ${cell.id}] ${error.message}`);
+    throw new Error(`[cell ${cell.id}] ${error.message}`, { cause: error });
   }
 }
 
@@ -138,7 +138,7 @@ export function listenAddresses(port) {
   const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
   const found = [];
   for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text = '';
+    let text;
     try {
       text = readFileSync(file, 'utf8');
     } catch {

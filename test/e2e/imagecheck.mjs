@@ -1,0 +1,140 @@
+// Image-level checks shared by the image tests and their mutation tests. Each throws with the
+// cell's id and the output that explains the failure.
+import assert from 'node:assert/strict';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BINARY_DIR } from '../../dist/lib/derive.js';
+import * as eng from './engine.mjs';
+import { run as runCmd } from './golevel.mjs';
+import { IMAGES } from '../../dist/lib/images.js';
+import { E2E_GO_VERSIONS } from './matrix.mjs';
+import { findGo, have, missing } from './tools.mjs';
+
+const detected = await eng.detectEngine();
+export const DOCKER = detected.ok ? detected.kind : 'docker';
+export const goBins = Object.fromEntries(E2E_GO_VERSIONS.map((v) => [v, findGo(v)]));
+
+/** Why image tests cannot run here (undefined when they can); throws under CI/E2E=required. */
+export const imageSkip = missing([
+  !detected.ok && `a container engine (${detected.reason})`,
+  ...E2E_GO_VERSIONS.filter((v) => !goBins[v]).map((v) => `Go ${v} (for the builder stand-in)`),
+  !have('make') && 'make',
+]);
+
+/** Stand-ins for the base images (nothing can be pulled) and a warm build cache, once per store. */
+export async function prepareImages() {
+  await eng.ensureStandIns({
+    builders: E2E_GO_VERSIONS.map((goVersion) => ({ goVersion, goroot: join(goBins[goVersion], '..') })),
+    finals: [IMAGES.alpine, IMAGES.distroless],
+  });
+  for (const v of E2E_GO_VERSIONS) await eng.warmBuilder(v);
+}
+const SECURITY = ['--read-only', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges'];
+
+/** Puts files that must never reach an image next to the sources. */
+export function plantSecrets(dir) {
+  writeFileSync(join(dir, '.env'), 'API_TOKEN=do-not-ship\n');
+  writeFileSync(join(dir, 'secret.pem'), '-----BEGIN PRIVATE KEY-----\nnot-a-key\n-----END PRIVATE KEY-----\n');
+  mkdirSync(join(dir, '.git'), { recursive: true });
+  writeFileSync(join(dir, '.git', 'config'), '[core]\n\trepositoryformatversion = 0\n');
+}
+
+/** `make docker-build` with the engine's environment; returns the image reference and build time. */
+export async function makeImage(cell, dir, name, version) {
+  const t0 = Date.now();
+  await runCmd(cell, 'make', ['docker-build', `DOCKER=${DOCKER}`, `IMAGE=${name}`, `VERSION=${version}`], {
+    cwd: dir,
+    env: { ...eng.engineEnv(), REVISION: 'e2e-revision' },
+    timeoutMs: 5 * 60_000,
+  });
+  return { ref: `${DOCKER === 'podman' ? 'localhost/' : ''}${name}:${version}`, ms: Date.now() - t0 };
+}
+
+/** Size of one file inside an image. */
+export async function fileSizeInImage(ref, path) {
+  const mount = (await eng.engine(['image', 'mount', ref])).stdout.trim();
+  try {
+    return statSync(join(mount, path)).size;
+  } finally {
+    await eng.engine(['image', 'unmount', ref], { allowFail: true });
+  }
+}
+
+/**
+ * Runs the image as the issue demands and checks it: answers from the host, numeric user,
+ * healthy where a HEALTHCHECK exists, `stop -t 10` → exit code 0.
+ */
+export async function checkContainer(cell, ref, answers) {
+  const name = eng.uniqueName(`gm-${answers.name}`.slice(0, 40));
+  const hostPort = await eng.freePort();
+  await eng.run({ image: ref, name, publish: { [hostPort]: answers.port }, args: SECURITY });
+  const why = async () => `[cell ${cell.id}] container logs:\n${await eng.logs(name).catch((e) => e.message)}`;
+  try {
+    const ok = await eng
+      .waitForHttp(`http://127.0.0.1:${hostPort}/healthz`, { status: 200, timeoutMs: 15_000 })
+      .catch(async (e) => assert.fail(`${e.message}\n${await why()}`));
+    assert.equal(ok.body, 'ok');
+    if (answers.healthcheck) {
+      assert.equal(await eng.healthcheckRun(name), 0, `healthcheck run: ${await why()}`);
+      assert.equal(await eng.healthStatus(name), 'healthy', await why());
+    }
+    const code = await eng.stop(name, 10);
+    assert.equal(code, 0, `stop -t 10 exit code ${code}. ${await why()}`);
+  } finally {
+    await eng.remove(name);
+  }
+}
+
+/** Inspect: numeric user, exec-form entrypoint, exposed port, HEALTHCHECK iff enabled, OCI labels. */
+export async function checkConfig(cell, ref, answers, version) {
+  const binaryPath = `${BINARY_DIR}/${answers.name}`;
+  const info = await eng.inspectImage(ref);
+  assert.equal(info.Config.User, '65532:65532', `[cell ${cell.id}] image user`);
+  assert.deepEqual(info.Config.Entrypoint, [binaryPath], `[cell ${cell.id}] entrypoint`);
+  assert.ok(Object.keys(info.Config.ExposedPorts ?? {}).includes(`${answers.port}/tcp`), `[cell ${cell.id}] port`);
+  if (answers.healthcheck) assert.deepEqual(info.Config.Healthcheck?.Test, ['CMD', binaryPath, '-healthcheck']);
+  else assert.equal(info.Config.Healthcheck, undefined, `[cell ${cell.id}] unexpected HEALTHCHECK`);
+  const labels = info.Config.Labels ?? info.Labels;
+  assert.equal(labels['org.opencontainers.image.title'], answers.name);
+  assert.equal(labels['org.opencontainers.image.version'], version);
+  assert.equal(labels['org.opencontainers.image.revision'], 'e2e-revision');
+  assert.match(labels['org.opencontainers.image.created'], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+}
+
+/** The image's files: no planted secret, the binary present, and on scratch nothing else. */
+export async function checkFiles(cell, ref, answers) {
+  const binaryPath = `${BINARY_DIR}/${answers.name}`;
+  const files = await eng.imageFiles(ref);
+  const leaked = files.filter((f) => /(^|\/)(\.env|secret\.pem|\.git)(\/|$)/.test(f));
+  assert.deepEqual(leaked, [], `[cell ${cell.id}] leaked into the image`);
+  assert.ok(files.includes(binaryPath), `[cell ${cell.id}] no ${binaryPath}`);
+  if (answers.base === 'scratch') {
+    const dirs = ['/etc', '/etc/ssl', '/etc/ssl/certs', '/usr', '/usr/local', '/usr/local/bin'];
+    assert.deepEqual(
+      files.filter((f) => !dirs.includes(f)).sort(),
+      ['/etc/group', '/etc/passwd', '/etc/ssl/certs/ca-certificates.crt', binaryPath].sort(),
+      `[cell ${cell.id}] scratch image holds more than the binary, CA bundle and passwd/group`,
+    );
+  }
+}
+
+/**
+ * The multi-stage build already keeps the sources out of the final image, so .dockerignore is
+ * proved on the builder stage: built alone (`--target build`), it must hold none of the secrets.
+ */
+export async function checkContext(cell, dir, name) {
+  const tag = `${name}-buildstage:e2e`;
+  try {
+    await eng.build({ context: dir, tag, extraArgs: ['--target', 'build'] });
+  } catch (error) {
+    throw new Error(`[cell ${cell.id}] ${error.message}`, { cause: error });
+  }
+  try {
+    const files = await eng.imageFiles(`${DOCKER === 'podman' ? 'localhost/' : ''}${tag}`);
+    const leaked = files.filter((f) => f.startsWith('/src/') && /(^|\/)(\.env|secret\.pem|\.git)(\/|$)/.test(f));
+    assert.deepEqual(leaked, [], `[cell ${cell.id}] leaked into the build context (.dockerignore)`);
+    assert.ok(files.includes('/src/main.go'), `[cell ${cell.id}] the builder stage has no /src/main.go`);
+  } finally {
+    await eng.removeImage(`${DOCKER === 'podman' ? 'localhost/' : ''}${tag}`, { force: true });
+  }
+}
