@@ -1,0 +1,245 @@
+// Renders results.json (see bench/run.mjs) as bench/RESULTS.md and as the table printed at the end.
+import { PUBLISHED_BASES } from './peers.mjs';
+
+const MB = (b) => (b == null ? '—' : `${(b / 1e6).toFixed(2)} MB`);
+const B = (b) => (b == null ? '—' : b.toLocaleString('en'));
+const S = (ms) => `${(ms / 1000).toFixed(2)} s`;
+const MS = (ms) => `${ms.toFixed(1)} ms`;
+const X = (r) => (r >= 1 ? `${r.toFixed(2)}×` : `${r.toFixed(3)}`);
+const P = (r) => `${(r * 100).toFixed(1)} %`;
+const range = (s, f) => `${f(s.median)} (${f(s.min)}–${f(s.max)}, n=${s.n})`;
+const yes = (b) => (b ? 'met' : '**missed**');
+const zip = (a, b, n) => Array.from({ length: Math.min(n, Math.max(a.length, b.length)) }, (_, i) => [a[i], b[i]]);
+const rest = (steps, n) => steps.slice(n).reduce((sum, x) => sum + x.ms, 0);
+
+/** The quotable figures: one line each, ratio first. */
+function summaryRows(r) {
+  const s = r.sections;
+  const rows = [];
+  if (s.sizes) {
+    const get = (id) => s.sizes.rows.find((x) => x.id === id);
+    const ours = get('ours-scratch');
+    rows.push([
+      'image size, default (scratch) vs docker init',
+      MB(ours.published),
+      `${MB(get('docker-init').published)} (computed, lower bound)`,
+      P(ours.vsDockerInit),
+    ]);
+    rows.push([
+      'image size, default vs seed (b)',
+      MB(ours.published),
+      MB(get('seed-b').published),
+      P(ours.published / get('seed-b').published),
+    ]);
+    rows.push([
+      'image size, default vs ko defaults',
+      MB(ours.published),
+      `${MB(get('ko').published)} (published base)`,
+      P(ours.published / get('ko').published),
+    ]);
+    rows.push([
+      'scratch image over its binary',
+      `${B(ours.measured - ours.binary)} B`,
+      `binary ${MB(ours.binary)}`,
+      P((ours.measured - ours.binary) / ours.binary),
+    ]);
+  }
+  if (s.rebuild)
+    rows.push([
+      'rebuild after a one-line change (warm)',
+      S(s.rebuild.ours.median),
+      `${S(s.rebuild.seedB.median)} seed (b)`,
+      P(s.rebuild.ratio),
+    ]);
+  if (s.scaffold)
+    for (const mode of ['warm', 'cold']) {
+      const m = s.scaffold[mode];
+      rows.push([`scaffold, ${mode}`, S(m['go-minimal'].median), `${S(m.yo.median)} yo`, P(m.ratio)]);
+    }
+  if (s.service) {
+    const v = s.service;
+    rows.push([
+      'start → first 200',
+      MS(v.starts.ours.median),
+      `${MS(v.starts.baseline.median)} hello`,
+      X(v.starts.ours.median / v.starts.baseline.median),
+    ]);
+    rows.push([
+      'idle RSS',
+      MB(v.idle.ours.median),
+      `${MB(v.idle.baseline.median)} hello`,
+      X(v.idle.ours.median / v.idle.baseline.median),
+    ]);
+    rows.push([
+      'p99 latency under wrk',
+      MS(v.load.ours.p99ms),
+      `${MS(v.load.baseline.p99ms)} hello`,
+      X(v.load.ours.p99ms / v.load.baseline.p99ms),
+    ]);
+  }
+  return rows;
+}
+
+const table = (head, rows) =>
+  [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join(
+    '\n',
+  );
+
+/** The short table printed at the end of a run. */
+export function renderTable(r) {
+  const parts = [table(['figure', 'ours', 'baseline', 'ours / baseline'], summaryRows(r))];
+  if (r.targets.length)
+    parts.push(
+      table(
+        ['target (issue 5)', 'limit', 'measured', ''],
+        r.targets.map((t) => [t.name, t.target, t.value, yes(t.met)]),
+      ),
+    );
+  return parts.join('\n\n');
+}
+
+export function renderMarkdown(r) {
+  const m = r.machine;
+  const s = r.sections;
+  const out = [];
+  out.push(`# Benchmarks (issue 5)
+
+Produced by \`${r.command}\` at ${r.generatedAt}, in ${Math.round(r.seconds / 60)} min${r.complete ? '' : ' (**a partial run**: not the reference figures)'}.
+Every figure below was measured in that one run, each against its baseline. Ratios are what we
+quote; absolute times and sizes are **this machine's**. Reproduce (Debian 12, root, ≈ 5–10 min):
+\`bash .ci/install-system && npm ci && npm run bench\`. Raw samples: \`bench/results.json\`.
+
+| CPU | cores | memory | OS | kernel | Node | Go | buildah | podman | runc | wrk | npm | yo |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|
+| ${m.cpu} | ${m.cores} | ${m.memoryGB} GB | ${m.os} | ${m.kernel} | ${m.node} | ${m.go} | ${m.buildah} | ${m.podman} | ${m.runc} | ${m.wrk} | ${m.npm} | ${m.yo} |
+
+Load average (1 min): ${r.load.start} at the start, ${r.load.end} at the end. The machine may be shared,
+so every comparison alternates its contenders (A B A B …) and reports the median.
+
+## Summary
+
+${renderTable(r)}
+`);
+
+  if (s.sizes) {
+    const rows = s.sizes.rows.map((x) => [
+      x.label,
+      x.summary,
+      x.how === 'computed' ? '*computed*' : 'measured',
+      B(x.binary),
+      x.measured == null ? '—' : B(x.measured),
+      `**${MB(x.published)}**`,
+      P(x.vsDockerInit),
+      x.note ?? '',
+    ]);
+    out.push(`## 1. Image size, same service source
+
+The service generated by \`go-minimal <dir> --yes --go-version 1.23 --skip-install --base X\`, built
+with its own \`make docker-build DOCKER=podman\`; the peers' Dockerfiles (\`bench/peers.mjs\`, written
+from their descriptions, Go 1.23 and alpine 3.21 pinned as in ours) built with podman/buildah
+from the same \`go.mod\`, \`main.go\` and \`main_test.go\` (plus an empty \`go.sum\`, which a
+standard-library module lacks and their \`COPY go.mod go.sum\` needs: docker/roadmap#611).
+
+Nothing can be pulled here, so base images are local **stand-ins** (\`test/e2e/engine.mjs\`):
+alpine 3.21 = busybox + CA bundle (${B(s.sizes.standIn.alpine)} B, no apk),
+distroless static nonroot = CA bundle, passwd, tzdata (${B(s.sizes.standIn.distroless)} B).
+"As built here" is the engine's size of the image with the stand-in base; "with the published base"
+replaces the stand-in's size by the real image's: alpine 3.21 ${MB(PUBLISHED_BASES.alpine.bytes)}
+(${PUBLISHED_BASES.alpine.source}); distroless ${MB(PUBLISHED_BASES.distroless.bytes)} (${PUBLISHED_BASES.distroless.source}).
+scratch images need no correction. *Computed* rows: the final stage runs \`apk add\`, which the
+stand-in cannot do, so only the builder stage is built (for real, with that Dockerfile's flags) and
+the row is its binary + the published alpine size.
+
+${table(['image', 'layout', 'how', 'binary (B)', 'as built here (B)', 'with the published base', 'vs docker init', 'note'], rows)}
+`);
+  }
+
+  if (s.rebuild) {
+    const v = s.rebuild;
+    out.push(`## 2. Rebuild after a one-line change to main.go (warm caches)
+
+Each run appends one declaration (\`var benchEdit = "<run>-<n>"\`, unique to the run) to \`main.go\` and runs \`podman build\`;
+both were built once before (warm layers, and for ours warm \`--mount=type=cache\` module and build
+caches). Order: ${v.order}; ${v.ours.n} runs each. Seed (b)'s \`-a\` rebuilds the whole standard
+library every time and it has no cache mount; ours recompiles \`main\` and links.
+
+| | median (min–max), this machine | ratio |
+|---|---|---|
+| ours (scratch) | ${range(v.ours, S)} | **${P(v.ratio)}** of seed (b) |
+| seed (b) | ${range(v.seedB, S)} | |
+${v.proposal ? `| *not shipped:* ours with the passwd/group \`RUN\` moved above \`COPY . .\` | ${range(v.proposal, S)} | ${P(v.proposal.ratio)} of seed (b) |\n` : ''}
+Pair by pair, ours took ${P(v.pairRatios.min)}–${P(v.pairRatios.max)} of seed (b)'s time. Where the time
+goes (median per Dockerfile step, slowest first; the rest are cached or metadata-only steps):
+
+| ours (scratch) | ms | seed (b) | ms |
+|---|---|---|---|
+${zip(v.steps.ours, v.steps['seed-b'], 6)
+  .map(([a, b]) => `| ${a ? `\`${a.step}\`` : ''} | ${a?.ms ?? ''} | ${b ? `\`${b.step}\`` : ''} | ${b?.ms ?? ''} |`)
+  .join('\n')}
+| all other steps | ${rest(v.steps.ours, 6)} | all other steps | ${rest(v.steps['seed-b'], 6)} |
+`);
+  }
+
+  if (s.scaffold) {
+    const v = s.scaffold;
+    const line = (mode, tool) => range(v[mode][tool], S);
+    const coldHow = {
+      vmtouch:
+        'the page cache of the whole installed prefix (yo, the generator and every dependency) is evicted with `vmtouch -e` before each run',
+      drop_caches: 'the page cache is dropped (`echo 1 > /proc/sys/vm/drop_caches`) before each run',
+      none: 'the page cache could not be dropped here (no vmtouch, no writable drop_caches): "cold" is a fresh HOME only',
+    }[v.method];
+    out.push(`## 3. Scaffold time: \`go-minimal --yes\` vs \`yo go-minimal --yes\`
+
+\`npm pack\` of this repository and \`npm install -g\` of the tarball with ${m.yo} under a temporary prefix
+(${S(v.installMs)}), then each tool run as uid 65534 (\`setpriv\`; yo refuses root) with a fresh
+HOME and an empty output folder, flags \`--yes --go-version 1.23 --skip-install\`. Warm: page cache
+warm. Cold: ${coldHow}; node's own binary stays cached. Order: ${v.order}; ${v.warm.yo.n} runs
+each. "unbundled" is the same \`src/cli.ts\` without the esbuild bundle (its imports resolved from
+node_modules), to show what the bundle saves; the bundle is one ${MB(v.bundle.bytes)} file holding
+${v.bundle.modules.toLocaleString('en')} modules. Same output from all three: ${v.sameOutput ? 'yes (byte for byte)' : `**no**: ${v.outputDiffs.join('; ')}`}.
+
+| | warm, median (min–max) | cold, median (min–max) | first run after install |
+|---|---|---|---|
+| go-minimal | ${line('warm', 'go-minimal')} | ${line('cold', 'go-minimal')} | ${S(v.firstAfterInstall['go-minimal'])} |
+| yo go-minimal | ${line('warm', 'yo')} | ${line('cold', 'yo')} | ${S(v.firstAfterInstall.yo)} |
+| go-minimal, unbundled | ${line('warm', 'go-minimal-unbundled')} | ${line('cold', 'go-minimal-unbundled')} | ${S(v.firstAfterInstall['go-minimal-unbundled'])} |
+| **go-minimal / yo** | **${P(v.warm.ratio)}** | **${P(v.cold.ratio)}** | |
+| unbundled / yo | ${P(v.warm.unbundledRatio)} | ${P(v.cold.unbundledRatio)} | |
+`);
+  }
+
+  if (s.service) {
+    const v = s.service;
+    out.push(`## 4. The generated service vs a minimal net/http server
+
+Ours: \`bin/hello\` from the generated \`make build\` (the image's flags: \`CGO_ENABLED=0 -trimpath
+-ldflags "-s -w"\`); baseline: \`http.HandleFunc("/", hello)\` + \`ListenAndServe\`, built with the same
+flags (${B(v.binaries.baseline)} B vs ours ${B(v.binaries.ours)} B). Run on the host, loopback only.
+Start → first 200: from just before \`spawn()\` to the first \`200\` on \`/healthz\`, polling with fresh
+connections back to back; ${v.starts.ours.n} starts each, alternating. Idle RSS: 1 s after the first
+200 (median of ${v.idle.ours.n}). Load: \`${v.wrk}\` (client and server share the ${m.cores} cores).
+
+| | ours | net/http hello | ours / hello |
+|---|---|---|---|
+| start → first 200, median (min–max) | ${range(v.starts.ours, MS)} | ${range(v.starts.baseline, MS)} | ${X(v.starts.ours.median / v.starts.baseline.median)} |
+| idle RSS | ${MB(v.idle.ours.median)} | ${MB(v.idle.baseline.median)} | ${X(v.idle.ours.median / v.idle.baseline.median)} |
+| RSS peak under load | ${MB(v.load.ours.rssPeak)} | ${MB(v.load.baseline.rssPeak)} | ${X(v.load.ours.rssPeak / v.load.baseline.rssPeak)} |
+| p50 latency | ${MS(v.load.ours.p50ms)} | ${MS(v.load.baseline.p50ms)} | ${X(v.load.ours.p50ms / v.load.baseline.p50ms)} |
+| p99 latency | ${MS(v.load.ours.p99ms)} | ${MS(v.load.baseline.p99ms)} | ${X(v.load.ours.p99ms / v.load.baseline.p99ms)} |
+| requests/s | ${Math.round(v.load.ours.rps).toLocaleString('en')} | ${Math.round(v.load.baseline.rps).toLocaleString('en')} | ${X(v.load.ours.rps / v.load.baseline.rps)} |
+| errors | ${v.load.ours.socketErrors ?? 'none'}${v.load.ours.non2xx ? `, ${v.load.ours.non2xx} non-2xx` : ''} | ${v.load.baseline.socketErrors ?? 'none'}${v.load.baseline.non2xx ? `, ${v.load.baseline.non2xx} non-2xx` : ''} | |
+`);
+  }
+
+  if (r.targets.length) {
+    out.push(`## Targets (issue 5, not loosened)
+
+${table(
+  ['target', 'limit', 'measured', '', 'note'],
+  r.targets.map((t) => [t.name, t.target, t.value, yes(t.met), t.detail ?? '']),
+)}
+`);
+  }
+  return out.join('\n');
+}
