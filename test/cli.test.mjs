@@ -2,12 +2,12 @@
 // snapshot of the default output. UPDATE_GOLDEN=1 npm test rewrites the snapshot.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { CLI, ROOT } from './helpers/generate.mjs';
-import { OPTION_NAMES, kebab } from '../dist/lib/options.js';
+import { APP_OPTION_NAMES, kebab } from '../dist/lib/options.js';
 
 const GOLDEN = join(ROOT, 'test/golden/default');
 
@@ -33,7 +33,7 @@ describe('go-minimal (bin)', () => {
   it('--help lists every option of the table', () => {
     const r = cli(['--help']);
     assert.equal(r.status, 0);
-    for (const name of OPTION_NAMES) assert.match(r.stdout, new RegExp(`--(\\[no-\\])?${kebab(name)}\\b`));
+    for (const name of APP_OPTION_NAMES) assert.match(r.stdout, new RegExp(`--(\\[no-\\])?${kebab(name)}\\b`));
     for (const flag of ['--yes', '-y', '--force', '--skip-install', '--help']) assert.ok(r.stdout.includes(flag), flag);
   });
   it('--version prints the package version', () => {
@@ -132,5 +132,64 @@ describe('the repository README', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const shown = /```dockerfile\n([\s\S]*?)```/.exec(readme)?.[1];
     assert.equal(shown, readFileSync(join(GOLDEN, 'Dockerfile'), 'utf8'));
+  });
+});
+
+describe('go-minimal docker (bin)', () => {
+  const FIXTURES = join(ROOT, 'test/fixtures');
+  const copy = (name) => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'gm-clidocker-')), name);
+    cpSync(join(FIXTURES, name), dir, { recursive: true });
+    return dir;
+  };
+  it('--help lists the docker options', () => {
+    const r = cli(['docker', '--help']);
+    assert.equal(r.status, 0);
+    for (const flag of ['--main', '--[no-]cgo', '--base', '--port', '--preset <file>'])
+      assert.ok(r.stdout.includes(flag), flag);
+    assert.ok(!r.stdout.includes('--go-version'), 'the Go version comes from go.mod, not a flag');
+  });
+  it('adds the image files to an existing module, and says which Makefile line to add', () => {
+    const dir = copy('cmd-api');
+    const r = cli(['docker', dir, '--yes', '--main', './cmd/api']);
+    assert.equal(r.status, 0, r.stderr);
+    for (const f of ['Dockerfile', '.dockerignore', 'docker.mk']) assert.ok(existsSync(join(dir, f)), f);
+    assert.match(r.stderr + r.stdout, /add the line `include docker\.mk`/);
+    assert.match(
+      r.stderr + r.stdout,
+      /go-minimal docker .* --main \.\/cmd\/api --no-cgo --name api --base scratch --port 8080 --yes/,
+    );
+  });
+  it('no go.mod: one line, exit 1, nothing written', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gm-clidocker-'));
+    const r = cli(['docker', dir, '--yes']);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /^go-minimal: no go\.mod in .*: run this in the root of a Go module\n$/);
+    assert.deepEqual(readdirSync(dir), []);
+  });
+  it('rejects app-only flags', () => {
+    const r = cli(['docker', '--go-version', '1.23']);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /Unknown option '--go-version'.*go-minimal docker --help/);
+  });
+});
+
+describe('go-minimal --preset (bin)', () => {
+  it('applies the preset and replays with it', () => {
+    const team = join(ROOT, 'test/fixtures/preset-team/team.json');
+    const dir = join(mkdtempSync(join(tmpdir(), 'gm-clipreset-')), 'svc');
+    const r = cli([dir, '--yes', '--preset', team, '--skip-install']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(readFileSync(join(dir, 'Dockerfile'), 'utf8'), /^FROM gcr\.io\/distroless/m);
+    assert.ok(existsSync(join(dir, 'SECURITY.md')));
+    assert.match(r.stderr + r.stdout, /go-minimal .* --preset \S*team\.json --name svc/);
+  });
+  it('a locked option given another value: one line, exit 1', () => {
+    const team = join(ROOT, 'test/fixtures/preset-team/team.json');
+    const dir = join(mkdtempSync(join(tmpdir(), 'gm-clipreset-')), 'svc');
+    const r = cli([dir, '--yes', '--preset', team, '--base', 'alpine']);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /^go-minimal: --base is locked to "distroless" by .*team\.json/);
+    assert.equal(existsSync(dir), false);
   });
 });

@@ -277,3 +277,11 @@ describe('docker generator: stored answers', () => {
     result.assertFileContent('Dockerfile', /\.\/cmd\/b$/m);
   });
 });
+
+describe('docker generator: cmd/api with a FlagSet -healthcheck (the e2e fixture)', () => {
+  it('detects the flag on a FlagSet and keeps the HEALTHCHECK', async () => {
+    const result = await runDocker('cmd-api', { main: './cmd/api' });
+    result.assertFileContent('Dockerfile', /CMD \["\/usr\/local\/bin\/api", "-healthcheck"\]/);
+    result.assertFileContent('Dockerfile', /-o \/out\/api \.\/cmd\/api$/m);
+  });
+});

@@ -133,7 +133,8 @@ export function importsC(source: string): boolean {
 }
 
 const PACKAGE_MAIN = /^\s*package\s+main\b/m;
-const HEALTHCHECK_FLAG = /flag\.(?:Bool|BoolVar|Func|BoolFunc)\(\s*(?:&?[\w.]+\s*,\s*)?"healthcheck"/;
+// flag.Bool("healthcheck", …) or, on a FlagSet, fs.BoolVar(&x, "healthcheck", …).
+const HEALTHCHECK_FLAG = /\.(?:Bool|BoolVar|Func|BoolFunc)\(\s*(?:&?[\w.]+\s*,\s*)?"healthcheck"/;
 const PORT_LITERAL = /"(?:0\.0\.0\.0)?:([0-9]{2,5})"/;
 
 export interface Project {
