@@ -152,18 +152,7 @@ export async function killAndWait(child, signal = 'SIGKILL') {
   await Promise.race([gone, sleep(10_000)]);
 }
 
-/** Free TCP port on 127.0.0.1. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = /** @type {net.AddressInfo} */ (srv.address());
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../test/e2e/engine.mjs';
 
 // ---------------------------------------------------------------------------------------------
 // Files

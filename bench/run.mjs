@@ -27,6 +27,7 @@ import { clearInterval, setInterval } from 'node:timers';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as E from '../test/e2e/engine.mjs';
+import { NOBODY, asNobody } from '../test/e2e/tools.mjs';
 import {
   copyFiles,
   diffTrees,
@@ -50,7 +51,6 @@ const GO_VERSION = '1.23';
 const GOROOT = `/usr/lib/go-${GO_VERSION}`;
 const GO = path.join(GOROOT, 'bin/go');
 const YO = 'yo@7.0.1';
-const NOBODY = 65534;
 const BASES = ['scratch', 'distroless', 'alpine'];
 const STANDIN_REFS = {
   alpine: 'docker.io/library/alpine:3.21',
@@ -495,18 +495,11 @@ async function scaffold() {
       fs.chownSync(d, NOBODY, NOBODY);
     }
     const env = { HOME: home, PATH, NO_UPDATE_NOTIFIER: '1', NO_COLOR: '1', LANG: 'C.UTF-8' };
-    const r = await sh(
-      'setpriv',
-      [
-        `--reuid=${NOBODY}`,
-        `--regid=${NOBODY}`,
-        '--clear-groups',
-        'env',
-        ...Object.entries(env).map(([k, v]) => `${k}=${v}`),
-        ...tools[tool],
-      ],
-      { cwd, env: { PATH: '/usr/bin:/bin:/usr/sbin:/sbin' }, timeoutMs: 120_000 },
-    );
+    const r = await sh(...asNobody(env, tools[tool]), {
+      cwd,
+      env: { PATH: '/usr/bin:/bin:/usr/sbin:/sbin' },
+      timeoutMs: 120_000,
+    });
     if (!fs.existsSync(path.join(cwd, 'main.go')))
       throw new Error(`${tool} wrote no main.go in ${cwd}\n${r.stdout}${r.stderr}`);
     return { ms: r.ms, cwd };

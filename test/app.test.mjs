@@ -51,6 +51,10 @@ describe('--yes with defaults', () => {
   it('the Dockerfile builds on the Go version and ends on scratch, with no RUN in the final stage', () => {
     result.assertFileContent('Dockerfile', /^FROM --platform=\$BUILDPLATFORM golang:1\.23-alpine AS build$/m);
     result.assertFileContent('Dockerfile', /^FROM scratch$/m);
+    // Cross-compiles for the target platform: nothing hard-coded to amd64.
+    result.assertFileContent('Dockerfile', /^ARG TARGETOS TARGETARCH$/m);
+    result.assertFileContent('Dockerfile', /GOOS=\$TARGETOS GOARCH=\$TARGETARCH/);
+    result.assertNoFileContent('Dockerfile', /amd64|arm64/);
     const final = readFileSync(join(result.cwd, 'Dockerfile'), 'utf8')
       .split(/^FROM /m)
       .at(-1);

@@ -21,11 +21,14 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
+import { NOBODY, asNobody } from './tools.mjs';
+
+/** Files every generated tree must hold, the dotfiles (stored without their dot) among them. */
+const KEY_FILES = ['.gitignore', '.dockerignore', '.editorconfig', '.yo-rc.json', 'go.mod', 'main.go', 'Dockerfile'];
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 const YO = 'yo@7.0.1';
-const NOBODY = 65534;
 const REQUIRED = /^(true|1)$/i.test(process.env.CI ?? '') || process.env.E2E === 'required';
 const KEEP = process.env.GO_MINIMAL_E2E_KEEP === '1';
 /** The generator's flags for both runs (yo and go-minimal take the same ones). */
@@ -247,19 +250,10 @@ describe('published package: npm pack → npm install -g with yo@7.0.1 → yo / 
     // yo 7.0.1 has no Insight prompt any more (nothing to opt out of; `--no-insight` would only
     // reach the generator as an unknown option). The update notifier is its only network use.
     const env = { HOME: home, PATH: ctx.path, NO_UPDATE_NOTIFIER: '1', NO_COLOR: '1', LANG: 'C.UTF-8' };
-    return run(
-      'setpriv',
-      [
-        `--reuid=${NOBODY}`,
-        `--regid=${NOBODY}`,
-        '--clear-groups',
-        'env',
-        ...Object.entries(env).map(([k, v]) => `${k}=${v}`),
-        path.join(ctx.bin, 'yo'),
-        ...args,
-      ],
-      { cwd, env: { PATH: '/usr/bin:/bin:/usr/sbin:/sbin' } },
-    );
+    return run(...asNobody(env, [path.join(ctx.bin, 'yo'), ...args]), {
+      cwd,
+      env: { PATH: '/usr/bin:/bin:/usr/sbin:/sbin' },
+    });
   }
 
   /** Skips (or, under CI=true / E2E=required, fails) when yo cannot run unprivileged here. */
@@ -363,15 +357,7 @@ describe('published package: npm pack → npm install -g with yo@7.0.1 → yo / 
     const { r, out } = await goMinimalRun();
     console.log(`package e2e: go-minimal (root) ${secs(r.ms)}`);
     const files = tree(out);
-    for (const f of [
-      '.gitignore',
-      '.dockerignore',
-      '.editorconfig',
-      '.yo-rc.json',
-      'go.mod',
-      'main.go',
-      'Dockerfile',
-    ]) {
+    for (const f of KEY_FILES) {
       assert.ok(files.includes(f), report(r, `${f} not written; got ${files.join(', ')}`));
     }
     assert.match(fs.readFileSync(path.join(out, 'go.mod'), 'utf8'), /^module example\.com\/pkgtest$/m, report(r));
@@ -402,15 +388,7 @@ describe('published package: npm pack → npm install -g with yo@7.0.1 → yo / 
     const rootFiles = tree(root.out);
     const detail = `yo run:\n${report(r)}\n\ngo-minimal run:\n${report(root.r)}`;
     // The dotfiles (stored without their dot in the package) and the main files must be there.
-    for (const f of [
-      '.gitignore',
-      '.dockerignore',
-      '.editorconfig',
-      '.yo-rc.json',
-      'go.mod',
-      'main.go',
-      'Dockerfile',
-    ]) {
+    for (const f of KEY_FILES) {
       assert.ok(yoFiles.includes(f), `yo did not write ${f}; it wrote ${yoFiles.join(', ')}\n${detail}`);
     }
     assert.deepEqual(

@@ -56,3 +56,24 @@ export function goEnv(goBin) {
     GOSUMDB: 'off',
   };
 }
+
+/** uid and gid of `nobody`, which runs `yo` (it refuses root). */
+export const NOBODY = 65534;
+
+/**
+ * The argv that runs a command as nobody with only the given environment (none of root's
+ * npm_config_*, NODE_PATH, …): `setpriv --reuid … env K=V … cmd args`.
+ */
+export function asNobody(env, argv) {
+  return [
+    'setpriv',
+    [
+      `--reuid=${NOBODY}`,
+      `--regid=${NOBODY}`,
+      '--clear-groups',
+      'env',
+      ...Object.entries(env).map(([k, v]) => `${k}=${v}`),
+      ...argv,
+    ],
+  ];
+}
