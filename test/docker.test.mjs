@@ -1,7 +1,7 @@
 // The docker generator (`yo go-minimal:docker`) on fixture Go projects: what it detects from
 // go.mod and the code, what it writes (and does not), and its one-line errors.
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -283,5 +283,16 @@ describe('docker generator: cmd/api with a FlagSet -healthcheck (the e2e fixture
     const result = await runDocker('cmd-api', { main: './cmd/api' });
     result.assertFileContent('Dockerfile', /CMD \["\/usr\/local\/bin\/api", "-healthcheck"\]/);
     result.assertFileContent('Dockerfile', /-o \/out\/api \.\/cmd\/api$/m);
+  });
+});
+
+describe('docker generator: a stored main package that no longer exists', () => {
+  it('one line naming .yo-rc.json and the choices', async () => {
+    const dir = fixture('cmd-multi');
+    const yorc = JSON.stringify({ 'generator-go-minimal': { main: './cmd/gone' } });
+    writeFileSync(join(dir, '.yo-rc.json'), yorc);
+    await assert.rejects(helpers.run(DOCKER).cd(dir).withOptions({ yes: true }), {
+      message: 'Invalid main "./cmd/gone" in .yo-rc.json: not a main package; use one of: ./cmd/a, ./cmd/b.',
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { replayCommand, templateData } from '../../lib/derive.js';
-import { OptionsGenerator, type GenOptions } from '../../lib/base-generator.js';
+import { CONFIG_FILE, OptionsGenerator, type GenOptions } from '../../lib/base-generator.js';
 import { defaultGoVersion } from '../../lib/go.js';
 import { DOCKER_OPTION_NAMES, OptionError, type Answers } from '../../lib/options.js';
 import { readProject, type Project } from '../../lib/project.js';
@@ -54,6 +54,13 @@ export default class DockerGenerator extends OptionsGenerator {
       }
     }
     this.resolveAnswers(DOCKER_OPTION_NAMES, { project });
+    const main = this.answers.main;
+    if (main !== undefined && !project.mains.includes(main)) {
+      // Only a stored or preset answer gets here (a flag was checked above): the code has moved on.
+      throw new OptionError(
+        `Invalid main "${main}" in ${CONFIG_FILE}: not a main package; use one of: ${project.mains.join(', ')}.`,
+      );
+    }
     this.checkCgo();
   }
 
