@@ -3,7 +3,7 @@ import { relative } from 'node:path';
 import { replayCommand, templateData } from '../../lib/derive.js';
 import { CONFIG_FILE, OptionsGenerator, type GenOptions } from '../../lib/base-generator.js';
 import { defaultGoVersion } from '../../lib/go.js';
-import { DOCKER_OPTION_NAMES, OptionError, type Answers } from '../../lib/options.js';
+import { DOCKER_OPTION_NAMES, OPTIONS, OptionError, type Answers } from '../../lib/options.js';
 import { readProject, type Project } from '../../lib/project.js';
 import { templatesPath } from '../../lib/paths.js';
 import { DOCKER_FILES, INCLUDE_LINE } from './files.js';
@@ -45,9 +45,8 @@ export default class DockerGenerator extends OptionsGenerator {
     }
     const flagMain = this.options.main;
     if (flagMain !== undefined) {
-      const main = String(flagMain).replace(/\/+$/, '');
-      const normal = main === '.' || main.startsWith('./') ? main : `./${main}`;
-      if (!project.mains.includes(normal)) {
+      const normal = OPTIONS.main.coerce(flagMain);
+      if (normal === undefined || !project.mains.includes(normal)) {
         throw new OptionError(
           `Invalid --main "${String(flagMain)}": not a main package; use one of: ${project.mains.join(', ')}.`,
         );
