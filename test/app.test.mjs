@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { after, before, describe, it } from 'node:test';
-import { APP, FIXED, helpers, runYes, withTty } from './helpers/generate.mjs';
+import { before, describe, it } from 'node:test';
+import { APP, FIXED, helpers, runYes, ttyInSuite, withTty } from './helpers/generate.mjs';
 import { APP_FILES } from '../dist/generators/app/files.js';
 import { DOCKER_FILES } from '../dist/generators/docker/files.js';
 
@@ -183,11 +183,7 @@ describe('bad flags: one-line error, nothing written', () => {
 });
 
 describe('stored answers (.yo-rc.json)', () => {
-  let restore;
-  before(() => {
-    restore = withTty();
-  });
-  after(() => restore());
+  ttyInSuite();
 
   it('a re-run asks nothing already answered', async () => {
     const stored = {
@@ -235,11 +231,7 @@ describe('stored answers (.yo-rc.json)', () => {
 });
 
 describe('prompts', () => {
-  let restore;
-  before(() => {
-    restore = withTty();
-  });
-  after(() => restore());
+  ttyInSuite();
 
   it('asks every option in table order, with validated answers', async () => {
     const seen = [];

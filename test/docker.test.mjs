@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { DOCKER, FIXTURES, helpers, withTty } from './helpers/generate.mjs';
+import { before, describe, it } from 'node:test';
+import { DOCKER, FIXTURES, helpers, ttyInSuite, withTty } from './helpers/generate.mjs';
 import { parseGoMod, buildGoVersion, importsC, readProject } from '../dist/lib/project.js';
 
 /** A copy of a fixture in a temp folder. */
@@ -264,11 +264,7 @@ describe('docker generator: bad input writes nothing', () => {
 });
 
 describe('docker generator: stored answers', () => {
-  let restore;
-  before(() => {
-    restore = withTty();
-  });
-  after(() => restore());
+  ttyInSuite();
   it('a re-run asks nothing already answered', async () => {
     const dir = fixture('cmd-multi');
     await helpers.run(DOCKER).cd(dir).withOptions({ yes: true, main: './cmd/b', base: 'alpine' });

@@ -6,7 +6,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { APP, FIXTURES, ROOT, helpers, runYes } from './helpers/generate.mjs';
+import { APP, FIXTURES, ROOT, helpers, runYes, withTty } from './helpers/generate.mjs';
 import { findPresetFile, parsePreset, presetSchema } from '../dist/lib/preset.js';
 import { OPTION_NAMES } from '../dist/lib/options.js';
 
@@ -41,11 +41,7 @@ describe('preset precedence: flag > stored > preset > default', () => {
 
 describe('locked options', () => {
   it('are not asked', async () => {
-    const restore = (() => {
-      const before = process.stdin.isTTY;
-      process.stdin.isTTY = true;
-      return () => (process.stdin.isTTY = before);
-    })();
+    const restore = withTty();
     try {
       const result = await helpers
         .run(APP)

@@ -1,5 +1,6 @@
 // Shared by the test files: paths, and running the generator through yeoman-test.
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import helpers from 'yeoman-test';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -16,6 +17,15 @@ export function withTty(value = true) {
   return () => {
     process.stdin.isTTY = before;
   };
+}
+
+/** For every test of the enclosing describe: stdin is a terminal (restored after the suite). */
+export function ttyInSuite() {
+  let restore;
+  before(() => {
+    restore = withTty();
+  });
+  after(() => restore());
 }
 
 /** A non-interactive run with --yes and the given flags. */
