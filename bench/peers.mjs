@@ -1,20 +1,24 @@
 // The Dockerfiles we compare against, each written from its description (not copied): the seed
 // article's two, docker init's Go layout and ko's defaults. They build the same service source
-// as ours. Go is pinned to 1.23 and alpine to 3.21 in all of them, as in ours, so that only the
-// layout differs. `golang:1.23` resolves to the same local builder stand-in as ours.
+// as ours. Go is pinned to PEER_GO_VERSION and alpine to 3.24 in all of them, as in ours, so that
+// only the layout differs. `golang:<PEER_GO_VERSION>` resolves to the same local builder stand-in as ours.
+import { GO_VERSIONS } from '../dist/lib/go.js';
 
 /** Published, uncompressed amd64 sizes of the real base images (stand-ins differ: see RESULTS.md). */
+/** The Go every Dockerfile of the bench builds with: the oldest supported release. */
+export const PEER_GO_VERSION = GO_VERSIONS[0];
+
 export const PUBLISHED_BASES = {
   alpine: {
-    ref: 'alpine:3.21',
+    ref: 'alpine:3.24',
     bytes: 7_800_000,
     source:
-      'estimate: ≈ 7.8 MB uncompressed for alpine 3.21 (amd64), not verifiable offline; for scale, dotnet/dotnet-docker#4784 lists alpine 3.18 at 7.33 MB',
+      'estimate: ≈ 7.8 MB uncompressed for alpine 3.24 (amd64), not verifiable offline; for scale, dotnet/dotnet-docker#4784 lists alpine 3.18 at 7.33 MB',
   },
   distroless: {
-    ref: 'gcr.io/distroless/static-debian12:nonroot',
+    ref: 'gcr.io/distroless/static-debian13:nonroot',
     bytes: 2 * 1024 * 1024,
-    source: 'the distroless README: "around 2 MiB" for gcr.io/distroless/static-debian12',
+    source: 'the distroless README: "around 2 MiB" for gcr.io/distroless/static-debian13',
   },
 };
 
@@ -44,14 +48,14 @@ export const PEERS = [
     binaryPath: '/app/myapp',
     base: 'alpine',
     note: 'ca-certificates from apk not counted (a few hundred KB more): a lower bound. The stand-in builder has no gcc, so cgo was off; in the real golang image this `go build` links glibc dynamically and fails on alpine (musl)',
-    dockerfile: `FROM golang:1.23 AS builder
+    dockerfile: `FROM golang:${PEER_GO_VERSION} AS builder
 WORKDIR /app
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 RUN go build -o myapp .
 
-FROM alpine:3.21
+FROM alpine:3.24
 RUN apk --no-cache add ca-certificates
 WORKDIR /root/
 COPY --from=builder /app/myapp .
@@ -66,7 +70,7 @@ CMD ["./myapp"]
     binaryPath: '/main',
     base: null,
     note: 'no CA bundle, runs as root',
-    dockerfile: `FROM golang:1.23 AS builder
+    dockerfile: `FROM golang:${PEER_GO_VERSION} AS builder
 WORKDIR /app
 COPY go.mod go.sum ./
 RUN go mod download
@@ -87,7 +91,7 @@ CMD ["/main"]
     binaryPath: '/bin/server',
     base: 'alpine',
     note: 'apk ca-certificates + tzdata and the adduser layer not counted: a lower bound. Bind-mount targets written absolute (/src/…): buildah 1.28 rejects relative ones',
-    dockerfile: `ARG GO_VERSION=1.23
+    dockerfile: `ARG GO_VERSION=${PEER_GO_VERSION}
 FROM --platform=$BUILDPLATFORM golang:\${GO_VERSION} AS build
 WORKDIR /src
 RUN --mount=type=cache,target=/go/pkg/mod/ \\
@@ -99,7 +103,7 @@ RUN --mount=type=cache,target=/go/pkg/mod/ \\
     --mount=type=bind,target=/src \\
     CGO_ENABLED=0 GOARCH=$TARGETARCH go build -o /bin/server .
 
-FROM alpine:3.21 AS final
+FROM alpine:3.24 AS final
 RUN --mount=type=cache,target=/var/cache/apk \\
     apk --update add ca-certificates tzdata && update-ca-certificates
 ARG UID=10001
@@ -119,12 +123,12 @@ ENTRYPOINT [ "/bin/server" ]
     binaryPath: '/ko-app/hello',
     base: 'distroless',
     note: "ko's own default base is cgr.dev/chainguard/static, of the same kind; ko is not installable here, so this Dockerfile does what ko does",
-    dockerfile: `FROM golang:1.23 AS build
+    dockerfile: `FROM golang:${PEER_GO_VERSION} AS build
 WORKDIR /src
 COPY . .
 RUN CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go build -trimpath -o /ko-app/hello .
 
-FROM gcr.io/distroless/static-debian12:nonroot
+FROM gcr.io/distroless/static-debian13:nonroot
 COPY --from=build /ko-app/hello /ko-app/hello
 ENV KO_DATA_PATH=/var/run/ko
 ENTRYPOINT ["/ko-app/hello"]

@@ -28,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as E from '../test/e2e/engine.mjs';
 import { NOBODY, asNobody } from '../test/e2e/tools.mjs';
+import { findGoroot } from '../test/e2e/toolchains.mjs';
 import {
   copyFiles,
   diffTrees,
@@ -42,21 +43,22 @@ import {
   startUntilHealthy,
   summary,
 } from './lib.mjs';
-import { BASELINE_MAIN_GO, PEERS, PUBLISHED_BASES } from './peers.mjs';
+import { BASELINE_MAIN_GO, PEERS, PEER_GO_VERSION, PUBLISHED_BASES } from './peers.mjs';
 import { renderMarkdown, renderTable } from './report.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BENCH = path.join(ROOT, 'bench');
-const GO_VERSION = '1.23';
-const GOROOT = `/usr/lib/go-${GO_VERSION}`;
+/** The oldest supported Go release (the machine's own Go here); peers.mjs pins the same. */
+const GO_VERSION = PEER_GO_VERSION;
+const GOROOT = findGoroot(GO_VERSION) ?? `(no Go ${GO_VERSION})`;
 const GO = path.join(GOROOT, 'bin/go');
 const YO = 'yo@7.0.1';
 const BASES = ['scratch', 'distroless', 'alpine'];
 const STANDIN_REFS = {
-  alpine: 'docker.io/library/alpine:3.21',
-  distroless: 'gcr.io/distroless/static-debian12:nonroot',
+  alpine: 'docker.io/library/alpine:3.24',
+  distroless: 'gcr.io/distroless/static-debian13:nonroot',
 };
-/** The peers' Dockerfiles say `golang:1.23`; it is tagged onto the same builder stand-in as ours. */
+/** The peers' Dockerfiles say `golang:<GO_VERSION>`; it is tagged onto the same builder stand-in as ours. */
 const GOLANG_ALIAS = `docker.io/library/golang:${GO_VERSION}`;
 const GOLANG_STANDIN = `docker.io/library/golang:${GO_VERSION}-alpine`;
 const TAG = (id) => `localhost/gm-bench-${id}:bench`;

@@ -111,7 +111,7 @@ describe('each option', () => {
     {
       title: 'base distroless: distroless static nonroot, no copied passwd',
       options: { base: 'distroless' },
-      yes: { Dockerfile: [/^FROM gcr\.io\/distroless\/static-debian12:nonroot$/m, /^USER 65532:65532$/m] },
+      yes: { Dockerfile: [/^FROM gcr\.io\/distroless\/static-debian13:nonroot$/m, /^USER 65532:65532$/m] },
       no: { Dockerfile: [/^FROM scratch/m, /\/out\/passwd/, /ca-certificates/] },
     },
     {
@@ -165,7 +165,16 @@ describe('bad flags: one-line error, nothing written', () => {
   const bad = [
     ['name', 'Bad Name', /^Invalid --name "Bad Name": use lowercase/],
     ['modulePath', 'example.com/x/v1', /^Invalid --module-path "example\.com\/x\/v1": invalid major version/],
-    ['goVersion', '1.21', /^Invalid --go-version "1\.21": use 1\.N or 1\.N\.P with N ≥ 22/],
+    ['goVersion', '1.21', /^Invalid --go-version "1\.21": use 1\.N or 1\.N\.P with N from 22 to 27, e\.g\. 1\.27\.$/],
+    [
+      'goVersion',
+      '1.99',
+      /^Invalid --go-version "1\.99": newer than the newest Go release known here \(1\.27\) and the local Go \((1\.2[0-9]|none)\); use/,
+    ],
+    ['name', 'svc-', /^Invalid --name "svc-": use lowercase letters and digits, joined by/],
+    ['name', 'svc.', /^Invalid --name "svc\.": use lowercase/],
+    ['name', 'a..b', /^Invalid --name "a\.\.b": use lowercase/],
+    ['name', 'a___b', /^Invalid --name "a___b": use lowercase/],
     ['base', 'debian', /^Invalid --base "debian": use one of: scratch, distroless, alpine\.$/],
     ['port', '0', /^Invalid --port "0": use a number from 1 to 65535\.$/],
   ];
@@ -279,7 +288,7 @@ describe('prompts', () => {
       );
     assert.match(messages.name, /lowercase/);
     assert.match(messages.modulePath, /empty path element/);
-    assert.match(messages.goVersion, /N ≥ 22/);
+    assert.match(messages.goVersion, /N from 22 to/);
     assert.match(messages.base, /scratch, distroless, alpine/);
     assert.match(messages.port, /1 to 65535/);
   });

@@ -26,10 +26,10 @@ describe('a team generator extending AppGenerator', () => {
     const result = await helpers
       .run(ACME)
       .withOptions({ yes: true, skipInstall: true, name: 'billing', goVersion: '1.23' });
-    result.assertFileContent('Dockerfile', /^FROM gcr\.io\/distroless\/static-debian12:nonroot$/m);
+    result.assertFileContent('Dockerfile', /^FROM gcr\.io\/distroless\/static-debian13:nonroot$/m);
     result.assertFileContent('Dockerfile', /^EXPOSE 8443$/m);
     result.assertFileContent('CONTRIBUTING.md', /^# Contributing to billing$/m);
-    result.assertFileContent('CONTRIBUTING.md', /ship as gcr\.io\/distroless\/static-debian12:nonroot/);
+    result.assertFileContent('CONTRIBUTING.md', /ship as gcr\.io\/distroless\/static-debian13:nonroot/);
     result.assertFile(['main.go', 'Makefile', 'docker.mk']);
   });
   it('rejects a flag that contradicts its lock', async () => {

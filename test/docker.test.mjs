@@ -1,11 +1,12 @@
 // The docker generator (`yo go-minimal:docker`) on fixture Go projects: what it detects from
 // go.mod and the code, what it writes (and does not), and its one-line errors.
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { DOCKER, FIXTURES, helpers, ttyInSuite, withTty } from './helpers/generate.mjs';
+import { CLI, DOCKER, FIXTURES, helpers, ttyInSuite, withTty } from './helpers/generate.mjs';
 import { parseGoMod, buildGoVersion, importsC, readProject } from '../dist/lib/project.js';
 
 /** A copy of a fixture in a temp folder. */
@@ -38,6 +39,7 @@ describe('go.mod parsing', () => {
   it('takes the toolchain directive over the go directive for the image', () => {
     assert.equal(buildGoVersion(parseGoMod('module m\ngo 1.22.5\ntoolchain go1.23.4\n')), '1.23.4');
     assert.equal(buildGoVersion(parseGoMod('module m\ngo 1.22\n')), '1.22');
+    assert.equal(buildGoVersion(parseGoMod('module m\ngo 1.22.5\n')), '1.22');
     assert.equal(buildGoVersion(parseGoMod('module m\ngo 1.23rc1\n')), '1.23');
   });
   it('names the line of what it cannot parse', () => {
@@ -290,5 +292,61 @@ describe('docker generator: a stored main package that no longer exists', () => 
     await assert.rejects(helpers.run(DOCKER).cd(dir).withOptions({ yes: true }), {
       message: 'Invalid main "./cmd/gone" in .yo-rc.json: not a main package; use one of: ./cmd/a, ./cmd/b.',
     });
+  });
+});
+
+describe('docker generator: the Go version from go.mod', () => {
+  /** root-main with this go.mod, through the bin; returns its output and the builder line. */
+  function withGoMod(goMod, env = {}) {
+    const dir = fixture('root-main');
+    writeFileSync(join(dir, 'go.mod'), goMod);
+    const r = spawnSync(process.execPath, [CLI, 'docker', '--yes'], {
+      cwd: dir,
+      encoding: 'utf8',
+      stdin: 'ignore',
+      env: { ...process.env, ...env },
+    });
+    const dockerfile = existsSync(join(dir, 'Dockerfile')) ? readFileSync(join(dir, 'Dockerfile'), 'utf8') : '';
+    return { r, dir, out: r.stdout + r.stderr, from: /^FROM --platform=\S+ (\S+) AS build$/m.exec(dockerfile)?.[1] };
+  }
+  it('the go line is a minimum: go 1.25.0 builds on the 1.25 image, not the 1.25.0 patch', () => {
+    const { r, from } = withGoMod('module example.com/rootmain\n\ngo 1.25.0\n');
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(from, 'golang:1.25-alpine');
+  });
+  it('a toolchain line names the exact version', () => {
+    assert.equal(
+      withGoMod('module example.com/rootmain\n\ngo 1.25.0\n\ntoolchain go1.26.3\n').from,
+      'golang:1.26.3-alpine',
+    );
+  });
+  it('a go.mod older than supported (go 1.16) builds with the default Go, and says so', () => {
+    const { r, out, from } = withGoMod('module example.com/rootmain\n\ngo 1.16\n');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(from, /^golang:1\.(2[6-9]|[3-9][0-9])-alpine$/);
+    assert.match(
+      out,
+      /note: go\.mod asks for Go 1\.16, older than the Go 1\.22 this Dockerfile supports: building with Go 1\.\d+/,
+    );
+  });
+  it('a go line newer than any Go known here: one line, nothing written', () => {
+    const { r, dir } = withGoMod('module example.com/rootmain\n\ngo 1.99\n');
+    assert.equal(r.status, 1);
+    assert.match(
+      r.stderr,
+      /^go-minimal: Invalid goVersion "1\.99" in go\.mod: newer than the newest Go release known here \(1\.27\) and the local Go \([^)]+\); use 1\.N or 1\.N\.P with N from 22 to \d+, e\.g\. 1\.\d+\.\n$/,
+    );
+    assert.deepEqual(files(dir), ['go.mod', 'main.go']);
+  });
+  it('a local Go older than supported: the newest release, with a one-line note', () => {
+    // A stand-in `go` that reports 1.24 (the generator asks `go env GOVERSION`).
+    const bin = mkdtempSync(join(tmpdir(), 'gm-fakego-'));
+    writeFileSync(join(bin, 'go'), '#!/bin/sh\necho go1.24.9\n', { mode: 0o755 });
+    const { r, out, from } = withGoMod('module example.com/rootmain\n\ngo 1.16\n', {
+      PATH: `${bin}:${process.env.PATH}`,
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(from, 'golang:1.27-alpine');
+    assert.match(out, /The local Go is 1\.24, older than the oldest supported release \(1\.26\): using Go 1\.27\./);
   });
 });

@@ -19,9 +19,25 @@ const bad = (fn, values) =>
 
 describe('validateName', () => {
   it('accepts lowercase names with dots, dashes, underscores', () =>
-    good(validateName, ['hello', 'a', '0day', 'my.svc', 'my-svc_2', 'x'.repeat(63)]));
+    good(validateName, ['hello', 'a', '0day', 'my.svc', 'my-svc_2', 'a__b', 'a---b', 'x'.repeat(63)]));
   it('rejects upper case, leading punctuation, spaces, slashes, empty and > 63 chars', () =>
-    bad(validateName, ['Hello', '-x', '.x', '_x', 'a b', 'a/b', '', 'x'.repeat(64), 'é']));
+    bad(validateName, [
+      'Hello',
+      '-x',
+      '.x',
+      '_x',
+      'a b',
+      'a/b',
+      '',
+      'x'.repeat(64),
+      'é',
+      'svc-',
+      'svc.',
+      'a..b',
+      'a___b',
+      'a._b',
+      'a-.b',
+    ]));
 });
 
 describe('validateModulePath', () => {
@@ -59,9 +75,31 @@ describe('validateModulePath', () => {
 });
 
 describe('validateGoVersion', () => {
-  it('accepts 1.N and 1.N.P with N ≥ 22', () => good(validateGoVersion, ['1.22', '1.23', '1.23.5', '1.30', '1.22.0']));
+  const noLocal = { newestKnown: '1.27', local: () => undefined };
+  const local30 = { newestKnown: '1.27', local: () => '1.30' };
+  const check = (limits) => (v) => validateGoVersion(v, limits);
+  it('accepts 1.N and 1.N.P from 1.22 to the newest known', () =>
+    good(check(noLocal), ['1.22', '1.23', '1.23.5', '1.27', '1.27.3', '1.22.0']));
   it('rejects older, malformed and prerelease versions', () =>
-    bad(validateGoVersion, ['1.21', '1.21.9', '1', '2.0', '1.23.', 'go1.23', '1.023', '1.23rc1', '1.23.5.1', '']));
+    bad(check(noLocal), ['1.21', '1.21.9', '1', '2.0', '1.23.', 'go1.23', '1.023', '1.23rc1', '1.23.5.1', '']));
+  it('refuses a version newer than both the newest known and the local Go, naming both', () => {
+    assert.equal(
+      validateGoVersion('1.99', { newestKnown: '1.27', local: () => '1.26' }),
+      'newer than the newest Go release known here (1.27) and the local Go (1.26); use 1.N or 1.N.P with N from 22 to 27, e.g. 1.27',
+    );
+    assert.match(validateGoVersion('1.28', noLocal), /local Go \(none\)/);
+  });
+  it('accepts a version newer than the table when the local Go has it', () => {
+    good(check(local30), ['1.28', '1.30.1']);
+    bad(check(local30), ['1.31']);
+  });
+  it('reads the local Go only for versions newer than the table', () => {
+    let reads = 0;
+    const counting = { newestKnown: '1.27', local: () => (reads++, undefined) };
+    validateGoVersion('1.26', counting);
+    validateGoVersion('1.2', counting);
+    assert.equal(reads, 0);
+  });
 });
 
 describe('validatePort', () => {
@@ -89,7 +127,7 @@ describe('checkOption (flag, stored file and prompt messages)', () => {
     });
     assert.throws(() => checkOption('port', '8o8o', { kind: 'flag' }), { message: /^Invalid --port "8o8o": use/ });
     assert.throws(() => checkOption('goVersion', '1.19', { kind: 'flag' }), {
-      message: /^Invalid --go-version "1\.19": use 1\.N or 1\.N\.P with N ≥ 22/,
+      message: /^Invalid --go-version "1\.19": use 1\.N or 1\.N\.P with N from 22 to 2[0-9]/,
     });
     assert.throws(() => checkOption('base', 'debian', { kind: 'flag' }), {
       message: 'Invalid --base "debian": use one of: scratch, distroless, alpine.',
@@ -123,28 +161,53 @@ describe('checkOption (flag, stored file and prompt messages)', () => {
 });
 
 describe('defaults', () => {
-  const ctx = (folderName, answers = {}, local) => ({ folderName, answers, localGoMinor: () => local });
+  const ctx = (folderName, answers = {}, local, notes = []) => ({
+    folderName,
+    answers,
+    localGoMinor: () => local,
+    note: (line) => notes.push(line),
+  });
   it('sanitises the folder name', () => {
     assert.equal(sanitizeName('My Service!'), 'my-service');
     assert.equal(sanitizeName('--x--'), 'x');
     assert.equal(sanitizeName('___'), 'app');
     assert.equal(sanitizeName('a'.repeat(80)).length, 63);
-    assert.equal(validateName(sanitizeName('Ünïcode Folder.')), true);
+    assert.equal(sanitizeName('Ünïcode Folder.'), 'unicode-folder');
+    // Separator runs Docker's grammar refuses become one dash; valid ones stay.
+    assert.equal(sanitizeName('a..b___c.-d'), 'a-b-c-d');
+    assert.equal(sanitizeName('a__b---c.d'), 'a__b---c.d');
+    assert.equal(sanitizeName('x'.repeat(62) + '.-y'), 'x'.repeat(62));
+  });
+  it('sanitises any folder name into a valid name', () => {
+    const alphabet = ['a', 'Z', '0', '.', '_', '-', ' ', 'é', '/', '!'];
+    let seed = 7;
+    for (let i = 0; i < 2000; i++) {
+      let folder = '';
+      const length = 1 + (i % 80);
+      for (let j = 0; j < length; j++)
+        folder += alphabet[(seed = (seed * 1103515245 + 12345) % 2 ** 31) % alphabet.length];
+      assert.equal(validateName(sanitizeName(folder)), true, JSON.stringify(folder));
+    }
   });
   it('derives the module path from the name', () => {
     assert.equal(OPTIONS.modulePath.default(ctx('dir', { name: 'svc' })), 'example.com/svc');
   });
-  it('takes the local Go minor version when supported, else the newest known', () => {
-    assert.equal(OPTIONS.goVersion.default(ctx('d', {}, '1.23')), '1.23');
-    assert.equal(OPTIONS.goVersion.default(ctx('d', {}, '1.19')), GO_VERSIONS.at(-1));
-    assert.equal(defaultGoVersion(undefined), GO_VERSIONS.at(-1));
+  it('takes the local Go minor version when Go supports it, else the newest, with a note', () => {
+    const notes = [];
+    assert.deepEqual(GO_VERSIONS, ['1.26', '1.27']);
+    assert.equal(OPTIONS.goVersion.default(ctx('d', {}, '1.26', notes)), '1.26');
+    assert.equal(OPTIONS.goVersion.default(ctx('d', {}, '1.29', notes)), '1.29');
+    assert.deepEqual(notes, []);
+    assert.equal(OPTIONS.goVersion.default(ctx('d', {}, '1.25', notes)), '1.27');
+    assert.deepEqual(notes, ['The local Go is 1.25, older than the oldest supported release (1.26): using Go 1.27.']);
+    assert.deepEqual(defaultGoVersion(undefined), { version: GO_VERSIONS.at(-1) });
     assert.equal(minorOf('go1.23.5\n'), '1.23');
     assert.equal(minorOf('go1.24rc1'), '1.24');
     assert.equal(minorOf('devel'), undefined);
   });
   it('every default is valid', () => {
     for (const name of OPTION_NAMES) {
-      const value = OPTIONS[name].default(ctx('Some Folder', { name: 'some-folder' }, '1.23'));
+      const value = OPTIONS[name].default(ctx('Some Folder', { name: 'some-folder' }, '1.26'));
       assert.equal(OPTIONS[name].validate(value), true, name);
     }
   });
@@ -159,7 +222,7 @@ describe('images table', () => {
   });
   it('maps bases to final images', () => {
     assert.equal(finalImage('scratch'), 'scratch');
-    assert.equal(finalImage('distroless'), 'gcr.io/distroless/static-debian12:nonroot');
+    assert.equal(finalImage('distroless'), 'gcr.io/distroless/static-debian13:nonroot');
     assert.match(finalImage('alpine'), /^alpine:3\.\d+$/);
     assert.equal(builderImage('1.23.5'), 'golang:1.23.5-alpine');
   });

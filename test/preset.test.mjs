@@ -16,7 +16,7 @@ const tmp = (p = 'gm-preset-') => mkdtempSync(join(tmpdir(), p));
 describe('preset precedence: flag > stored > preset > default', () => {
   it('the preset supplies defaults', async () => {
     const result = await runYes({ preset: TEAM, goVersion: undefined, name: 'svc' });
-    result.assertFileContent('Dockerfile', /^FROM gcr\.io\/distroless\/static-debian12:nonroot$/m);
+    result.assertFileContent('Dockerfile', /^FROM gcr\.io\/distroless\/static-debian13:nonroot$/m);
     result.assertFileContent('Dockerfile', /^EXPOSE 9443$/m);
     result.assertFileContent('go.mod', /^go 1\.23$/m);
   });

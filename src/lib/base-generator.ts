@@ -68,12 +68,19 @@ export abstract class OptionsGenerator extends Generator<Partial<Answers>, GenOp
     return Boolean(this.options.yes) || process.stdin.isTTY !== true;
   }
 
+  /** Notes already printed (a prompt may compute its default more than once). */
+  private notesShown = new Set<string>();
+
   protected defaultContext(extra: Partial<DefaultContext> = {}): DefaultContext {
-    let local: string | undefined | null = null;
     return {
       folderName: folderNameOf(this.destinationRoot()),
       answers: this.answers,
-      localGoMinor: () => (local === null ? (local = localGoMinor()) : local),
+      localGoMinor,
+      note: (line) => {
+        if (this.notesShown.has(line)) return;
+        this.notesShown.add(line);
+        this.log(`note: ${line}`);
+      },
       ...extra,
     };
   }

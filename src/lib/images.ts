@@ -7,13 +7,22 @@
 export const BASES = ['scratch', 'distroless', 'alpine'] as const;
 export type Base = (typeof BASES)[number];
 
-/** Alpine release used for the `alpine` final stage. */
-export const ALPINE_VERSION = '3.21';
+/**
+ * Alpine release used for the `alpine` final stage. 3.24.0 was released on 2026-06-09 (Alpine's
+ * announcement, as reported at https://news.lavx.hu/article/alpine-3-24-0-and-the-quiet-discipline-of-subtraction);
+ * Alpine supports a release for two years, so 3.24 is supported until about May 2028 (3.21's
+ * support ended in November 2026, 3.22's ends in May 2027).
+ */
+export const ALPINE_VERSION = '3.24';
 
 /** Fixed image references (without the Go builder, which follows the chosen Go version). */
 export const IMAGES = {
-  /** Static distroless, Debian 12, `nonroot` variant: CA bundle, passwd/group with 65532, /tmp. */
-  distroless: 'gcr.io/distroless/static-debian12:nonroot',
+  /**
+   * Static distroless on Debian 13, `nonroot` variant: CA bundle, tzdata, passwd/group with
+   * 65532, /tmp. The distroless README lists `gcr.io/distroless/static-debian13`; the Debian 12
+   * images reached their end of support in September 2026.
+   */
+  distroless: 'gcr.io/distroless/static-debian13:nonroot',
   alpine: `alpine:${ALPINE_VERSION}`,
 } as const;
 

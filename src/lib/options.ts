@@ -4,9 +4,10 @@
  */
 import { basename } from 'node:path';
 import { BASES, type Base } from './images.js';
-import { defaultGoVersion } from './go.js';
+import { GO_VERSIONS, defaultGoVersion, localGoMinor } from './go.js';
 import type { Project } from './project.js';
 import {
+  MIN_GO_MINOR,
   NAME_MAX,
   validateChoice,
   validateGoVersion,
@@ -39,6 +40,8 @@ export interface DefaultContext {
   answers: Partial<Answers>;
   /** The local Go toolchain's `1.N`, computed only when needed. */
   localGoMinor: () => string | undefined;
+  /** Prints one line about a default that is not the obvious one (e.g. an unsupported local Go). */
+  note?: (line: string) => void;
   /** The existing Go module, for the docker generator. */
   project?: Project;
 }
@@ -63,12 +66,20 @@ export type OptionTable = { [K in AnswerName]: OptionSpec<Answers[K]> };
 const asString = (raw: unknown): string | undefined =>
   typeof raw === 'string' ? raw.trim() : typeof raw === 'number' ? String(raw) : undefined;
 
-/** Folder name → a valid `name`: lowercase, other characters to '-', trimmed to 63. */
+/**
+ * Folder name → a valid `name` (see validateName): lowercase, accents dropped; any other
+ * character becomes '-';
+ * a run of separators that Docker's grammar refuses ('..', '._', '___') becomes '-'; no
+ * separator at either end; at most 63 characters.
+ */
 export function sanitizeName(folderName: string): string {
   const cleaned = folderName
+    .normalize('NFKD') // 'é' → 'e' and a combining accent, dropped next
+    .replace(/\p{M}/gu, '')
     .toLowerCase()
     .replace(/[^a-z0-9._-]+/g, '-')
-    .replace(/^[^a-z0-9]+/, '')
+    .replace(/[._-]{2,}/g, (run) => (/^(-+|__)$/.test(run) ? run : '-'))
+    .replace(/^[._-]+/, '')
     .slice(0, NAME_MAX)
     .replace(/[._-]+$/, '');
   return cleaned === '' ? 'app' : cleaned;
@@ -77,7 +88,7 @@ export function sanitizeName(folderName: string): string {
 export const OPTIONS: OptionTable = {
   name: {
     description: 'Binary and image name',
-    accepted: `lowercase [a-z0-9][a-z0-9._-]*, at most ${NAME_MAX} characters`,
+    accepted: `a Docker image name component: [a-z0-9]+ joined by '.', '_', '__' or '-'s, at most ${NAME_MAX} characters`,
     defaultHelp: 'the folder name (docker: the main package folder), sanitised',
     kind: 'string',
     default: (ctx) => {
@@ -100,12 +111,16 @@ export const OPTIONS: OptionTable = {
   },
   goVersion: {
     description: 'Go version (go.mod and the builder image)',
-    accepted: '1.N or 1.N.P, N ≥ 22',
-    defaultHelp: "the local go's 1.N, else the newest known",
+    accepted: `1.N or 1.N.P, N from ${MIN_GO_MINOR} to the newer of ${GO_VERSIONS.at(-1)} and the local Go`,
+    defaultHelp: `the local go's 1.N if Go supports it (≥ ${GO_VERSIONS[0]}), else ${GO_VERSIONS.at(-1)}`,
     kind: 'string',
-    default: (ctx) => defaultGoVersion(ctx.localGoMinor()),
+    default: (ctx) => {
+      const { version, note } = defaultGoVersion(ctx.localGoMinor());
+      if (note) ctx.note?.(note);
+      return version;
+    },
     coerce: asString,
-    validate: validateGoVersion,
+    validate: (value) => validateGoVersion(value, { newestKnown: GO_VERSIONS.at(-1)!, local: localGoMinor }),
     prompt: { type: 'input', message: 'Go version' },
   },
   base: {

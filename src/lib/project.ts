@@ -103,13 +103,15 @@ export function parseGoMod(text: string, file = 'go.mod'): GoMod {
 }
 
 /**
- * The Go version the image builds with: the toolchain directive when there is one (it is what
- * `go build` would use), else the go directive. One source of truth: go.mod.
+ * The Go version the image builds with, from go.mod: the toolchain directive when there is one
+ * (it names the exact version `go build` uses), else the go directive's `1.N`. The go line is a
+ * minimum, not a pin: `go 1.25.0` builds on the 1.25 image (its newest patch, with the security
+ * fixes since 1.25.0).
  */
 export function buildGoVersion(mod: GoMod): string | undefined {
-  const v = mod.toolchain ?? mod.go;
-  // Prerelease versions have no -alpine image tag of the same shape; keep their 1.N.
-  return v?.replace(/(rc|beta)[0-9]+$/, '').replace(/^(1\.[0-9]+)\.$/, '$1');
+  // A prerelease has no -alpine image tag of the same shape: keep its 1.N.
+  if (mod.toolchain) return mod.toolchain.replace(/(rc|beta)[0-9]+$/, '').replace(/^(1\.[0-9]+)\.$/, '$1');
+  return mod.go ? /^1\.[0-9]+/.exec(mod.go)?.[0] : undefined;
 }
 
 /** Modules that only work with cgo (a C library is linked in). */

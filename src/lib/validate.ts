@@ -7,11 +7,18 @@ export type Validation = true | string;
 
 export const NAME_MAX = 63;
 
-/** Binary and image name: lowercase `[a-z0-9][a-z0-9._-]*`, at most 63 characters. */
+/**
+ * Docker's reference grammar for one path component of an image name
+ * (distribution/reference: `[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*`): lowercase alphanumeric runs
+ * joined by one '.', one or two '_', or any number of '-'.
+ */
+export const NAME_RE = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
+
+/** Binary and image name: a Docker image path component, at most 63 characters. */
 export function validateName(value: string): Validation {
-  const hint = `use lowercase letters, digits, '.', '_' or '-', starting with a letter or digit, at most ${NAME_MAX} characters`;
+  const hint = `use lowercase letters and digits, joined by '.', '_', '__' or dashes (not at either end), at most ${NAME_MAX} characters`;
   if (value.length === 0 || value.length > NAME_MAX) return hint;
-  return /^[a-z0-9][a-z0-9._-]*$/.test(value) ? true : hint;
+  return NAME_RE.test(value) ? true : hint;
 }
 
 // Windows-reserved names Go refuses as path elements (golang.org/x/mod/module: badWindowsNames).
@@ -68,12 +75,30 @@ export function validateModulePath(value: string): Validation {
 /** Lowest Go minor version the generated code supports (1.22: method patterns in ServeMux). */
 export const MIN_GO_MINOR = 22;
 
-/** `1.N` or `1.N.P` with N ≥ 22. */
-export function validateGoVersion(value: string): Validation {
-  const hint = `use 1.N or 1.N.P with N ≥ ${MIN_GO_MINOR}, e.g. 1.23 or 1.23.5`;
+/** What bounds a Go version from above: the newest release the generator knows, and the local Go. */
+export interface GoLimits {
+  newestKnown: string;
+  /** The local Go's `1.N`, read only when a value is newer than `newestKnown`. */
+  local: () => string | undefined;
+}
+
+/**
+ * `1.N` or `1.N.P` with N from {@link MIN_GO_MINOR} up to the newer of the newest known release
+ * and the local Go: a version nobody can have is refused, one the local Go has is accepted.
+ */
+export function validateGoVersion(value: string, limits: GoLimits): Validation {
   const m = /^1\.(0|[1-9][0-9]*)(?:\.(0|[1-9][0-9]*))?$/.exec(value);
-  if (!m) return hint;
-  return Number(m[1]) >= MIN_GO_MINOR ? true : hint;
+  const known = Number(limits.newestKnown.split('.')[1]);
+  const range = (newest: number): string =>
+    `use 1.N or 1.N.P with N from ${MIN_GO_MINOR} to ${newest}, e.g. 1.${newest}`;
+  if (!m || Number(m[1]) < MIN_GO_MINOR) return range(known);
+  const minor = Number(m[1]);
+  if (minor <= known) return true;
+  const local = limits.local();
+  const localMinor = local ? Number(local.split('.')[1]) : 0;
+  if (minor <= localMinor) return true;
+  const newest = Math.max(known, localMinor);
+  return `newer than the newest Go release known here (${limits.newestKnown}) and the local Go (${local ?? 'none'}); ${range(newest)}`;
 }
 
 /** Integer 1–65535, written in decimal. */

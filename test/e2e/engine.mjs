@@ -540,7 +540,7 @@ function goBuilderRecipe({ goVersion, goroot }) {
   };
 }
 
-/** @param {string} tag @param {string} version e.g. '3.21' @returns {StandInRecipe} */
+/** @param {string} tag @param {string} version e.g. '3.24' @returns {StandInRecipe} */
 function alpineRecipe(tag, version) {
   return {
     tag,
@@ -598,7 +598,7 @@ function distrolessStaticRecipe(tag, nonroot) {
       await fsp.chmod(path.join(ctx, 'nonroot-home/nonroot'), 0o700);
       await fsp.writeFile(
         path.join(root, 'etc/os-release'),
-        'PRETTY_NAME="Distroless (e2e stand-in)"\nNAME="Debian GNU/Linux"\nID="debian"\nVERSION_ID="12"\n' +
+        'PRETTY_NAME="Distroless (e2e stand-in)"\nNAME="Debian GNU/Linux"\nID="debian"\nVERSION_ID="13"\n' +
           'HOME_URL="https://github.com/GoogleContainerTools/distroless"\n',
       );
       await fsp.writeFile(path.join(root, 'etc/nsswitch.conf'), 'passwd: files\ngroup: files\nhosts: files dns\n');
@@ -609,7 +609,7 @@ function distrolessStaticRecipe(tag, nonroot) {
 /**
  * Splits an image reference into its fully qualified form (docker.io rules) and parts.
  * A digest (`@sha256:…`) is dropped: stand-ins cannot match real digests.
- * @param {string} ref e.g. 'alpine:3.21', 'gcr.io/distroless/static-debian12:nonroot'
+ * @param {string} ref e.g. 'alpine:3.24', 'gcr.io/distroless/static-debian13:nonroot'
  * @returns {{ full: string, registry: string, repository: string, tag: string }}
  */
 export function normalizeRef(ref) {
@@ -643,10 +643,10 @@ function distrolessStaticRecipeFor(tag, full) {
 const FINAL_RECIPES = {
   'docker.io/library/alpine': (tag, full) => {
     const v = /^\d+\.\d+/.exec(tag)?.[0];
-    if (!v) throw new Error(`the alpine stand-in needs a version tag like 3.21, got ${JSON.stringify(tag)}`);
+    if (!v) throw new Error(`the alpine stand-in needs a version tag like 3.24, got ${JSON.stringify(tag)}`);
     return alpineRecipe(full, v);
   },
-  'gcr.io/distroless/static-debian12': distrolessStaticRecipeFor,
+  'gcr.io/distroless/static-debian13': distrolessStaticRecipeFor,
   'gcr.io/distroless/static': distrolessStaticRecipeFor,
 };
 
@@ -697,7 +697,7 @@ async function ensureStandIn(recipe) {
  *   busybox applets, Go at /usr/local/go, CA bundle, root in passwd/group, /tmp 1777,
  *   PATH=/go/bin:/usr/local/go/bin:…, GOPATH=/go, GOTOOLCHAIN=local, GOPROXY=off, WORKDIR /go.
  * - finals (full or short refs): `alpine:<x.y>` → busybox (no apk, no adduser), CA bundle,
- *   passwd/group with root, nobody, nonroot 65532; `gcr.io/distroless/static-debian12:nonroot`
+ *   passwd/group with root, nobody, nonroot 65532; `gcr.io/distroless/static-debian13:nonroot`
  *   (and `:latest`, `gcr.io/distroless/static`) → no shell, CA bundle, tzdata, passwd/group with
  *   root, nobody, nonroot 65532, /tmp 1777, /home/nonroot, USER 65532:65532. Unknown refs throw.
  *

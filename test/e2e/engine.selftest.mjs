@@ -126,7 +126,7 @@ describe('e2e container engine', { skip, concurrency: false }, () => {
     const t0 = Date.now();
     const made = await ensureStandIns({
       builders: [{ goVersion: '1.23', goroot: '/usr/lib/go-1.23' }],
-      finals: ['alpine:3.21', 'gcr.io/distroless/static-debian12:nonroot'],
+      finals: ['alpine:3.24', 'gcr.io/distroless/static-debian13:nonroot'],
     });
     const warm = await warmBuilder('1.23');
     console.log(`# stand-ins ${JSON.stringify(made)}; warm-up ${JSON.stringify(warm)}; total ${ms(t0)}`);
@@ -160,9 +160,9 @@ describe('e2e container engine', { skip, concurrency: false }, () => {
   });
 
   test('stand-ins have the expected shape', async () => {
-    const distroless = await inspectImage('gcr.io/distroless/static-debian12:nonroot');
+    const distroless = await inspectImage('gcr.io/distroless/static-debian13:nonroot');
     assert.equal(distroless.Config.User, '65532:65532');
-    const files = await imageFiles('gcr.io/distroless/static-debian12:nonroot');
+    const files = await imageFiles('gcr.io/distroless/static-debian13:nonroot');
     assert.ok(files.includes('/etc/ssl/certs/ca-certificates.crt'));
     assert.ok(files.includes('/home/nonroot'));
     assert.ok(!files.some((f) => /\/(sh|busybox)$/.test(f)), `no shell in distroless: ${files.join(' ')}`);
@@ -170,7 +170,7 @@ describe('e2e container engine', { skip, concurrency: false }, () => {
       'run',
       '--rm',
       '--pull=never',
-      'alpine:3.21',
+      'alpine:3.24',
       'sh',
       '-c',
       'grep nonroot /etc/passwd; stat -c %a /tmp',

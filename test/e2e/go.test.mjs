@@ -6,14 +6,16 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { MATRIX, cellAnswers, cellFlags, E2E_GO_VERSIONS } from './matrix.mjs';
+import { MATRIX, cellAnswers, cellFlags, MATRIX_GO_VERSIONS } from './matrix.mjs';
 import { findGo, goEnv, have, missing } from './tools.mjs';
 import { checkServeProbeDrain, checkStaticBuild, emptyRoot, generate, gofmtClean, run } from './golevel.mjs';
 import { BINARY_DIR } from '../../dist/lib/derive.js';
 
-const goBins = Object.fromEntries(E2E_GO_VERSIONS.map((v) => [v, findGo(v)]));
+const goBins = Object.fromEntries(MATRIX_GO_VERSIONS.map((v) => [v, findGo(v)]));
 const skip = missing([
-  ...E2E_GO_VERSIONS.filter((v) => !goBins[v]).map((v) => `Go ${v} (golang-${v}-go from bookworm-backports)`),
+  ...MATRIX_GO_VERSIONS.filter((v) => !goBins[v]).map(
+    (v) => `Go ${v} (fetched through the Go module proxy: GOTOOLCHAIN=go${v}.P go version)`,
+  ),
   !have('make') && 'make',
   !have('chroot') && 'chroot (coreutils)',
   process.getuid?.() !== 0 && 'root (chroot into an empty root needs it)',

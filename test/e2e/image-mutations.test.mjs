@@ -17,16 +17,16 @@ import {
   plantSecrets,
   prepareImages,
 } from './imagecheck.mjs';
-import { cellFlags } from './matrix.mjs';
+import { NEWEST_GO, cellFlags } from './matrix.mjs';
 
 const VERSION = 'mutant';
-const answers = { name: 'mutant', base: 'scratch', goVersion: '1.23', healthcheck: true, port: 8080 };
+const answers = { name: 'mutant', base: 'scratch', goVersion: NEWEST_GO, healthcheck: true, port: 8080 };
 
 /** A generated scratch project with `from` replaced by `to` in `file`, built into an image. */
 async function brokenImage(id, file, from, to) {
   const cell = { id: `image-mutation-${id}`, options: answers };
   const dir = join(mkdtempSync(join(tmpdir(), `gm-imut-${id}-`)), 'mutant');
-  await generate(cell, dir, [...cellFlags(cell), '--skip-install'], goBins['1.23']);
+  await generate(cell, dir, [...cellFlags(cell), '--skip-install'], goBins[NEWEST_GO]);
   plantSecrets(dir);
   const text = readFileSync(join(dir, file), 'utf8');
   assert.ok(text.includes(from), `${file} no longer contains ${JSON.stringify(from)}: update this mutation`);

@@ -7,27 +7,27 @@ import { BINARY_DIR } from '../../dist/lib/derive.js';
 import * as eng from './engine.mjs';
 import { run as runCmd } from './golevel.mjs';
 import { IMAGES } from '../../dist/lib/images.js';
-import { E2E_GO_VERSIONS } from './matrix.mjs';
+import { MATRIX_GO_VERSIONS } from './matrix.mjs';
 import { findGo, have, missing } from './tools.mjs';
 
 const detected = await eng.detectEngine();
 export const DOCKER = detected.ok ? detected.kind : 'docker';
-export const goBins = Object.fromEntries(E2E_GO_VERSIONS.map((v) => [v, findGo(v)]));
+export const goBins = Object.fromEntries(MATRIX_GO_VERSIONS.map((v) => [v, findGo(v)]));
 
 /** Why image tests cannot run here (undefined when they can); throws under CI/E2E=required. */
 export const imageSkip = missing([
   !detected.ok && `a container engine (${detected.reason})`,
-  ...E2E_GO_VERSIONS.filter((v) => !goBins[v]).map((v) => `Go ${v} (for the builder stand-in)`),
+  ...MATRIX_GO_VERSIONS.filter((v) => !goBins[v]).map((v) => `Go ${v} (for the builder stand-in)`),
   !have('make') && 'make',
 ]);
 
 /** Stand-ins for the base images (nothing can be pulled) and a warm build cache, once per store. */
 export async function prepareImages() {
   await eng.ensureStandIns({
-    builders: E2E_GO_VERSIONS.map((goVersion) => ({ goVersion, goroot: join(goBins[goVersion], '..') })),
+    builders: MATRIX_GO_VERSIONS.map((goVersion) => ({ goVersion, goroot: join(goBins[goVersion], '..') })),
     finals: [IMAGES.alpine, IMAGES.distroless],
   });
-  for (const v of E2E_GO_VERSIONS) await eng.warmBuilder(v);
+  for (const v of MATRIX_GO_VERSIONS) await eng.warmBuilder(v);
 }
 const SECURITY = ['--read-only', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges'];
 

@@ -1,9 +1,13 @@
 // The option matrix the e2e proof runs: one row per cell. Adding an option adds rows here, not a
 // test file. Options are the generator's flags (camelCase); `id` names the cell in failures.
 import { BASES } from '../../dist/lib/images.js';
+import { E2E_GO_VERSIONS, OLDEST_GO } from './toolchains.mjs';
 
-/** Go versions with a local toolchain and an image stand-in. */
-export const E2E_GO_VERSIONS = ['1.22', '1.23'];
+export { E2E_GO_VERSIONS, OLDEST_GO };
+/** Every Go minor some cell builds with (each needs a toolchain and a builder stand-in). */
+export const MATRIX_GO_VERSIONS = [OLDEST_GO, ...E2E_GO_VERSIONS];
+/** The newest supported Go: the one cells without a reason for another use. */
+export const NEWEST_GO = E2E_GO_VERSIONS.at(-1);
 
 const cells = [];
 for (const base of BASES) {
@@ -16,14 +20,15 @@ for (const base of BASES) {
     }
   }
 }
-// Naming edge cases and a non-default port, each on a different base.
+// Naming edge cases and a non-default port, each on a different base; the dotted name also
+// keeps one cell on the oldest Go the generator still accepts.
 cells.push(
   {
     id: 'modpath-v2-upper-dash',
-    options: { base: 'scratch', goVersion: '1.23', healthcheck: true, modulePath: 'example.com/Team-A/My-Svc/v2' },
+    options: { base: 'scratch', goVersion: NEWEST_GO, healthcheck: true, modulePath: 'example.com/Team-A/My-Svc/v2' },
   },
-  { id: 'name-with-dots', options: { base: 'distroless', goVersion: '1.22', healthcheck: true, name: 'my.svc.v1' } },
-  { id: 'port-9090', options: { base: 'alpine', goVersion: '1.23', healthcheck: true, port: 9090 } },
+  { id: 'name-with-dots', options: { base: 'distroless', goVersion: OLDEST_GO, healthcheck: true, name: 'my.svc.v1' } },
+  { id: 'port-9090', options: { base: 'alpine', goVersion: NEWEST_GO, healthcheck: true, port: 9090 } },
 );
 
 export const MATRIX = cells;

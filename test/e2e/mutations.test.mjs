@@ -6,19 +6,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { BINARY_DIR } from '../../dist/lib/derive.js';
-import { cellFlags } from './matrix.mjs';
+import { NEWEST_GO, cellFlags } from './matrix.mjs';
 import { findGo, goEnv, have, missing } from './tools.mjs';
 import { checkServeProbeDrain, checkStaticBuild, emptyRoot, generate, gofmtClean, run } from './golevel.mjs';
 
-const goBin = findGo('1.23');
+const goBin = findGo(NEWEST_GO);
 const skip = missing([
-  !goBin && 'Go 1.23',
+  !goBin && `Go ${NEWEST_GO}`,
   !have('make') && 'make',
   !have('gcc') && 'gcc (a cgo build is dynamic only with a C compiler)',
   process.getuid?.() !== 0 && 'root (chroot)',
 ]);
 
-const cell = { id: 'mutation-base', options: { base: 'scratch', goVersion: '1.23', healthcheck: true, name: 'mut' } };
+const cell = {
+  id: 'mutation-base',
+  options: { base: 'scratch', goVersion: NEWEST_GO, healthcheck: true, name: 'mut' },
+};
 const answers = { name: 'mut', healthcheck: true };
 const binaryPath = `${BINARY_DIR}/mut`;
 const env = goBin && goEnv(goBin);

@@ -1,29 +1,10 @@
 // Finding the tools the e2e proof needs, and the skip policy: on a developer's machine a missing
 // tool skips with the reason; under CI=true or E2E=required it is a failure.
-import { accessSync, constants } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+
+export { findGo } from './toolchains.mjs';
 
 export const REQUIRED = process.env.CI === 'true' || process.env.E2E === 'required';
-
-/** The bin folder of a Go toolchain with this minor version (`1.23`), or undefined. */
-export function findGo(minor) {
-  const candidates = [`/usr/lib/go-${minor}/bin`, `/usr/local/go${minor}/bin`];
-  for (const dir of (process.env.PATH ?? '').split(':')) if (dir) candidates.push(dir);
-  for (const dir of candidates) {
-    try {
-      accessSync(join(dir, 'go'), constants.X_OK);
-    } catch {
-      continue;
-    }
-    const v = spawnSync(join(dir, 'go'), ['env', 'GOVERSION'], {
-      encoding: 'utf8',
-      env: { ...process.env, GOTOOLCHAIN: 'local' },
-    });
-    if (v.status === 0 && (v.stdout.trim() === `go${minor}` || v.stdout.trim().startsWith(`go${minor}.`))) return dir;
-  }
-  return undefined;
-}
 
 /** True when a command is on PATH. */
 export function have(command) {

@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { replayCommand, templateData } from '../../lib/derive.js';
 import { CONFIG_FILE, OptionsGenerator, type GenOptions } from '../../lib/base-generator.js';
-import { defaultGoVersion } from '../../lib/go.js';
-import { DOCKER_OPTION_NAMES, OPTIONS, OptionError, type Answers } from '../../lib/options.js';
+import { goVersionForModule, localGoMinor } from '../../lib/go.js';
+import { DOCKER_OPTION_NAMES, OPTIONS, OptionError, checkOption, type Answers } from '../../lib/options.js';
 import { readProject, type Project } from '../../lib/project.js';
 import { templatesPath } from '../../lib/paths.js';
 import { DOCKER_FILES, INCLUDE_LINE } from './files.js';
@@ -19,6 +19,8 @@ export default class DockerGenerator extends OptionsGenerator {
   project?: Project;
   /** Set when an existing Makefile needs the include line and we may not add it. */
   includeHint = false;
+  /** Why the builder's Go is not the one go.mod names (a go.mod older than supported). */
+  goNote?: string;
 
   constructor(args: string[], opts: GenOptions) {
     // Composed by the app generator, the app's install task is the one (only one may exist).
@@ -61,6 +63,11 @@ export default class DockerGenerator extends OptionsGenerator {
       );
     }
     this.checkCgo();
+    // From go.mod, not an option: one source of truth for the Go version. Checked like a flag,
+    // before anything is written: a go line newer than any Go known here is refused.
+    const { version, note } = goVersionForModule(project.goVersion, localGoMinor());
+    this.answers.goVersion = checkOption('goVersion', version, { kind: 'file', file: 'go.mod' });
+    this.goNote = note;
   }
 
   async prompting(): Promise<void> {
@@ -83,8 +90,6 @@ export default class DockerGenerator extends OptionsGenerator {
   configuring(): void {
     if (this.options.composed) return;
     const project = this.project!;
-    // From go.mod, not an option: one source of truth for the Go version.
-    this.answers.goVersion = project.goVersion ?? defaultGoVersion(undefined);
     this.answers.modulePath = project.mod.module;
     this.answers.healthcheck = project.healthcheckMains.includes(this.answers.main!);
     const { main, cgo, name, base, port } = this.answers;
@@ -124,6 +129,7 @@ export default class DockerGenerator extends OptionsGenerator {
       '',
       `Image for ${a.main} of ${project.mod.module}: Go ${a.goVersion} (from go.mod), ${a.base}, port ${a.port}, ${a.cgo ? 'cgo on musl' : 'static (CGO_ENABLED=0)'}.`,
     ];
+    if (this.goNote) lines.push(`note: ${this.goNote}`);
     if (!a.cgo && project.cgoReasons.length > 0) {
       lines.push(
         `warning: built with CGO_ENABLED=0 although ${project.cgoReasons.join('; ')}: packages that need cgo will fail to build or lose features.`,
