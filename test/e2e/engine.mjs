@@ -43,7 +43,7 @@ const DIRS = {
  * later versions append -<uid>, so both are handled). A cache mount without `id=` lives at
  * `<dir>/<target path>` and is shared by every build that uses the same target.
  */
-const CACHE_MOUNT_DIRS = [
+export const CACHE_MOUNT_DIRS = [
   path.join(DIRS.tmp, 'buildah-cache'),
   path.join(DIRS.tmp, `buildah-cache-${process.getuid?.() ?? 0}`),
 ];
