@@ -190,7 +190,7 @@ describe('e2e container engine', { skip, concurrency: false }, () => {
     ]);
     assert.match(go.stdout, /^go1\.23\.\d+\nlocal\n\/go\n$/);
     // As upstream, no GOPROXY in the image: an ENV would beat the Dockerfile's GOPROXY build arg.
-    const env = (await inspectImage('docker.io/library/golang:1.23-alpine')).Config.Env ?? [];
+    const env = (await inspectImage('golang:1.23-alpine')).Config.Env ?? [];
     assert.deepEqual(
       env.filter((e) => e.startsWith('GOPROXY=')),
       [],
