@@ -73,7 +73,7 @@ describe('--yes with defaults', () => {
     result.assertFileContent('Makefile', /^\.DEFAULT_GOAL := help$/m);
     result.assertFileContent('Makefile', /^LDFLAGS {8}:= -s -w -X main\.version=\$\(VERSION\)$/m);
     result.assertFileContent('docker.mk', /^DOCKER \?= docker$/m);
-    result.assertFileContent('Makefile', /^include docker\.mk$/m);
+    result.assertFileContent('Makefile', /^-include docker\.mk$/m);
     result.assertFileContent('Makefile', /git describe --tags --always --dirty 2>\/dev\/null \|\| echo dev/);
     result.assertFileContent('Dockerfile', /-trimpath -buildvcs=false -ldflags="-s -w -X main\.version=\$\{VERSION\}"/);
     for (const target of ['help', 'build', 'run', 'test', 'vet', 'fmt', 'tidy', 'clean']) {

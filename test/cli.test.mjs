@@ -154,7 +154,7 @@ describe('go-minimal docker (bin)', () => {
     const r = cli(['docker', dir, '--yes', '--main', './cmd/api']);
     assert.equal(r.status, 0, r.stderr);
     for (const f of ['Dockerfile', '.dockerignore', 'docker.mk']) assert.ok(existsSync(join(dir, f)), f);
-    assert.match(r.stderr + r.stdout, /add the line `include docker\.mk`/);
+    assert.match(r.stderr + r.stdout, /add the line `-include docker\.mk`/);
     assert.match(
       r.stderr + r.stdout,
       /go-minimal docker .* --main \.\/cmd\/api --no-cgo --name api --base scratch --port 8080 --yes/,

@@ -196,7 +196,34 @@ describe('docker generator: requires and go.sum', () => {
   it('downloads modules in a cached layer, go.sum or not', async () => {
     const result = await runDocker('with-requires', { cgo: false });
     result.assertFileContent('Dockerfile', /^COPY go\.mod go\.sum\* \.\/$/m);
-    result.assertFileContent('Dockerfile', /--mount=type=cache,target=\/go\/pkg\/mod \\\n {4}go mod download/);
+    result.assertFileContent(
+      'Dockerfile',
+      /--mount=type=cache,target=\/go\/pkg\/mod \\\n {4}--mount=type=secret,id=netrc,target=\/root\/\.netrc \\\n {4}go mod download/,
+    );
+  });
+  it("passes the host's module settings and a netrc to the builder's download and build, not further", async () => {
+    const result = await runDocker('with-requires', { cgo: false });
+    const text = readFileSync(join(result.cwd, 'Dockerfile'), 'utf8');
+    const [builder, final] = text.split(/^FROM (?!--platform)/m);
+    // Declared before the download, so it is in scope there and in the build RUN after it.
+    const arg = builder.indexOf('\nARG GOPROXY GONOSUMDB GOPRIVATE GOFLAGS\n');
+    assert.ok(arg > 0 && arg < builder.indexOf('go mod download'), 'ARG line before go mod download');
+    const secret = /--mount=type=secret,id=netrc,target=\/root\/\.netrc \\\n/g;
+    assert.equal(builder.match(secret)?.length, 2, 'netrc secret on the download and the build RUN');
+    assert.doesNotMatch(final, /GOPROXY|GONOSUMDB|GOPRIVATE|GOFLAGS|netrc/);
+  });
+  it('docker.mk passes them from go env, quotes every build arg, and takes DOCKER_BUILD_FLAGS', async () => {
+    const result = await runDocker('with-requires', { cgo: false });
+    for (const v of ['GOPROXY', 'GONOSUMDB', 'GOPRIVATE', 'GOFLAGS']) {
+      result.assertFileContent('docker.mk', new RegExp(`^${v} +\\?= \\$\\(shell go env ${v} 2>/dev/null\\)$`, 'm'));
+    }
+    const mk = readFileSync(join(result.cwd, 'docker.mk'), 'utf8');
+    const args = mk.match(/--build-arg \S+/g) ?? [];
+    assert.equal(args.length, 9);
+    for (const a of args) assert.match(a, /^--build-arg '[A-Z_]+=\$\([A-Z_]+\)'$/);
+    assert.match(mk, /^DOCKER_BUILD_FLAGS \?=$/m);
+    assert.match(mk, /\$\(DOCKER\) build \$\(DOCKER_BUILD_FLAGS\) /);
+    assert.match(mk, /git rev-parse --verify -q HEAD 2>\/dev\/null \|\| echo unknown/);
   });
 });
 
@@ -211,7 +238,7 @@ describe('docker generator: an existing Makefile', () => {
     const result = await runDocker('with-makefile', { force: true });
     assert.equal(
       readFileSync(join(result.cwd, 'Makefile'), 'utf8'),
-      '# my own Makefile\nall:\n\tgo build ./...\n\n# Container image targets (generator-go-minimal)\ninclude docker.mk\n',
+      '# my own Makefile\nall:\n\tgo build ./...\n\n# Container image targets (generator-go-minimal)\n-include docker.mk\n',
     );
   });
   it('interactively, the include line goes through the conflict prompt', async () => {
@@ -226,7 +253,7 @@ describe('docker generator: an existing Makefile', () => {
         result.askedQuestions.some((q) => q.name === 'action'),
         'the conflicter asked',
       );
-      result.assertFileContent('Makefile', /^include docker\.mk$/m);
+      result.assertFileContent('Makefile', /^-include docker\.mk$/m);
     } finally {
       restore();
     }

@@ -43,13 +43,13 @@ const DIRS = {
  * later versions append -<uid>, so both are handled). A cache mount without `id=` lives at
  * `<dir>/<target path>` and is shared by every build that uses the same target.
  */
-const CACHE_MOUNT_DIRS = [
+export const CACHE_MOUNT_DIRS = [
   path.join(DIRS.tmp, 'buildah-cache'),
   path.join(DIRS.tmp, `buildah-cache-${process.getuid?.() ?? 0}`),
 ];
 
 /** Bump when a recipe changes in a way the input hashes do not capture. */
-const RECIPE_VERSION = 3;
+const RECIPE_VERSION = 4;
 
 /** @param {string} s @returns {string} a TOML basic string (JSON's escaping is valid TOML) */
 const toml = (s) => JSON.stringify(s);
@@ -510,7 +510,6 @@ function goBuilderRecipe({ goVersion, goroot }) {
       `ENV GOLANG_VERSION=${fullVersion.replace(/^go/, '')}`,
       'ENV GOPATH=/go',
       'ENV GOTOOLCHAIN=local',
-      'ENV GOPROXY=off',
       'WORKDIR /go',
       'CMD ["/bin/sh"]',
     ],
@@ -695,7 +694,8 @@ async function ensureStandIn(recipe) {
  *
  * - builders `{ goVersion: '1.23', goroot: '/usr/lib/go-1.23' }` → `docker.io/library/golang:1.23-alpine`:
  *   busybox applets, Go at /usr/local/go, CA bundle, root in passwd/group, /tmp 1777,
- *   PATH=/go/bin:/usr/local/go/bin:…, GOPATH=/go, GOTOOLCHAIN=local, GOPROXY=off, WORKDIR /go.
+ *   PATH=/go/bin:/usr/local/go/bin:…, GOPATH=/go, GOTOOLCHAIN=local, WORKDIR /go. No GOPROXY, as
+ *   upstream: the build's GOPROXY build arg decides (an ENV would override it in every RUN).
  * - finals (full or short refs): `alpine:<x.y>` → busybox (no apk, no adduser), CA bundle,
  *   passwd/group with root, nobody, nonroot 65532; `gcr.io/distroless/static-debian13:nonroot`
  *   (and `:latest`, `gcr.io/distroless/static`) → no shell, CA bundle, tzdata, passwd/group with

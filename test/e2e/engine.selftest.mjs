@@ -186,10 +186,15 @@ describe('e2e container engine', { skip, concurrency: false }, () => {
       'env',
       'GOVERSION',
       'GOTOOLCHAIN',
-      'GOPROXY',
       'GOPATH',
     ]);
-    assert.match(go.stdout, /^go1\.23\.\d+\nlocal\noff\n\/go\n$/);
+    assert.match(go.stdout, /^go1\.23\.\d+\nlocal\n\/go\n$/);
+    // As upstream, no GOPROXY in the image: an ENV would beat the Dockerfile's GOPROXY build arg.
+    const env = (await inspectImage('golang:1.23-alpine')).Config.Env ?? [];
+    assert.deepEqual(
+      env.filter((e) => e.startsWith('GOPROXY=')),
+      [],
+    );
   });
 
   test('builds, runs read-only without capabilities, probes, healthchecks and stops gracefully', async (t) => {

@@ -110,7 +110,7 @@ describe('go-minimal docker on an existing module (test/fixtures/cmd-api)', { sk
   it('its own Makefile kept its targets and gained the image targets', () => {
     assert.match(
       readFileSync(join(dir, 'Makefile'), 'utf8'),
-      /^test:\n\tgo test \.\/\.\.\.\n[\s\S]*^include docker\.mk$/m,
+      /^test:\n\tgo test \.\/\.\.\.\n[\s\S]*^-include docker\.mk$/m,
     );
   });
   it('is configured as derived: user, entrypoint, port, healthcheck from the code, labels', () =>

@@ -39,12 +39,17 @@ export function plantSecrets(dir) {
   writeFileSync(join(dir, '.git', 'config'), '[core]\n\trepositoryformatversion = 0\n');
 }
 
-/** `make docker-build` with the engine's environment; returns the image reference and build time. */
-export async function makeImage(cell, dir, name, version) {
+/**
+ * `make docker-build` with the engine's environment; returns the image reference and build time.
+ * `env` is added to the environment (a key set to undefined is left out, e.g. REVISION: undefined
+ * lets docker.mk compute it); `makeArgs` are more `VAR=value` arguments for make.
+ */
+export async function makeImage(cell, dir, name, version, { env = {}, makeArgs = [] } = {}) {
   const t0 = Date.now();
-  await runCmd(cell, 'make', ['docker-build', `DOCKER=${DOCKER}`, `IMAGE=${name}`, `VERSION=${version}`], {
+  const args = ['docker-build', `DOCKER=${DOCKER}`, `IMAGE=${name}`, `VERSION=${version}`, ...makeArgs];
+  await runCmd(cell, 'make', args, {
     cwd: dir,
-    env: { ...eng.engineEnv(), REVISION: 'e2e-revision' },
+    env: { ...eng.engineEnv(), REVISION: 'e2e-revision', ...env },
     timeoutMs: 5 * 60_000,
   });
   return { ref: `${DOCKER === 'podman' ? 'localhost/' : ''}${name}:${version}`, ms: Date.now() - t0 };
@@ -86,7 +91,7 @@ export async function checkContainer(cell, ref, answers) {
 }
 
 /** Inspect: numeric user, exec-form entrypoint, exposed port, HEALTHCHECK iff enabled, OCI labels. */
-export async function checkConfig(cell, ref, answers, version) {
+export async function checkConfig(cell, ref, answers, version, { revision = 'e2e-revision' } = {}) {
   const binaryPath = `${BINARY_DIR}/${answers.name}`;
   const info = await eng.inspectImage(ref);
   assert.equal(info.Config.User, '65532:65532', `[cell ${cell.id}] image user`);
@@ -97,7 +102,7 @@ export async function checkConfig(cell, ref, answers, version) {
   const labels = info.Config.Labels ?? info.Labels;
   assert.equal(labels['org.opencontainers.image.title'], answers.name);
   assert.equal(labels['org.opencontainers.image.version'], version);
-  assert.equal(labels['org.opencontainers.image.revision'], 'e2e-revision');
+  assert.equal(labels['org.opencontainers.image.revision'], revision);
   assert.match(labels['org.opencontainers.image.created'], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
 }
 

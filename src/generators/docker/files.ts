@@ -8,5 +8,5 @@ export const DOCKER_FILES: readonly FileEntry[] = [
   { template: 'docker.mk.ejs', dest: 'docker.mk' },
 ];
 
-/** The line that makes an existing Makefile offer the image targets. */
-export const INCLUDE_LINE = 'include docker.mk';
+/** The line that makes an existing Makefile offer the image targets (`-`: a missing docker.mk breaks nothing). */
+export const INCLUDE_LINE = '-include docker.mk';
