@@ -19,7 +19,7 @@
 // 4. service  start → first 200 on /healthz, idle RSS, and RSS + latency under wrk, vs a minimal
 //             net/http server built with the same flags.
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -49,8 +49,26 @@ import { renderMarkdown, renderTable } from './report.mjs';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BENCH = path.join(ROOT, 'bench');
 const GO_VERSION = '1.23';
-const GOROOT = `/usr/lib/go-${GO_VERSION}`;
+/** The go1.23 toolchain used where Debian's golang-1.23-go is absent (.ci/install-system no longer installs it). */
+const GO_TOOLCHAIN = 'go1.23.12';
+const GOROOT = goRoot();
 const GO = path.join(GOROOT, 'bin/go');
+
+/**
+ * Go 1.23's root: Debian's golang-1.23-go where a machine still has it, else GO_TOOLCHAIN, which
+ * the machine's go command fetches through its Go module proxy into the module cache on first use
+ * (`go env GOROOT` under GOTOOLCHAIN names that copy). preflight() reports a root without bin/go.
+ */
+function goRoot() {
+  const debian = `/usr/lib/go-${GO_VERSION}`;
+  if (fs.existsSync(path.join(debian, 'bin/go'))) return debian;
+  const go = onPath('go') ? 'go' : '/usr/local/go/bin/go';
+  const r = spawnSync(go, ['env', 'GOROOT'], {
+    encoding: 'utf8',
+    env: { ...process.env, GOTOOLCHAIN: GO_TOOLCHAIN },
+  });
+  return r.status === 0 && r.stdout.trim() ? r.stdout.trim() : debian;
+}
 const YO = 'yo@7.0.1';
 const BASES = ['scratch', 'distroless', 'alpine'];
 const STANDIN_REFS = {
@@ -135,7 +153,7 @@ async function machine() {
 
 function preflight() {
   const missing = [];
-  if (!fs.existsSync(GO)) missing.push(`Go ${GO_VERSION} (${GO})`);
+  if (!fs.existsSync(GO)) missing.push(`Go ${GO_VERSION} (${GO}; GOTOOLCHAIN=${GO_TOOLCHAIN} go env GOROOT failed)`);
   for (const tool of ['podman', 'buildah', 'runc', 'make', 'npm']) if (!onPath(tool)) missing.push(tool);
   if (SECTIONS.includes('service') && !onPath('wrk')) missing.push('wrk');
   if (missing.length) throw new Error(`bench needs ${missing.join(', ')}: run bash .ci/install-system`);
