@@ -192,7 +192,7 @@ ${zip(v.steps.ours, v.steps['seed-b'], 6)
     out.push(`## 3. Scaffold time: \`go-minimal --yes\` vs \`yo go-minimal --yes\`
 
 \`npm pack\` of this repository and \`npm install -g\` of the tarball with ${m.yo} under a temporary prefix
-(${S(v.installMs)}), then each tool run as uid 65534 (\`setpriv\`; yo refuses root) with a fresh
+(${S(v.installMs)}), then each tool run as uid 65534${v.runAs ? ` (\`${v.runAs}\`; yo refuses root)` : ' (yo refuses root)'} with a fresh
 HOME and an empty output folder, flags \`--yes --go-version ${PEER_GO_VERSION} --skip-install\`. Warm: page cache
 warm. Cold: ${coldHow}; node's own binary stays cached. Order: ${v.order}; ${v.warm.yo.n} runs
 each. "unbundled" is the same \`src/cli.ts\` without the esbuild bundle (its imports resolved from

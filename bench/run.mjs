@@ -1,7 +1,8 @@
 // `npm run bench` (after `npm run build`): issue 5's benchmark, every figure measured in this one
 // run on this machine, against its baseline. Writes bench/RESULTS.md and bench/results.json and
-// prints the table. Needs what the e2e tests need (bash .ci/install-system) and root (yo runs as
-// uid 65534 through setpriv). About 8–10 minutes on 2 cores.
+// prints the table. Needs what the e2e tests need (bash .ci/install-system) and root; the scaffold
+// section runs yo as uid 65534 through `unshare --user` (asNobody in test/e2e/tools.mjs), which
+// also works when `/` is mode 0700. About 8–10 minutes on 2 cores.
 //
 //   node bench/run.mjs [--only sizes,rebuild,scaffold,service] [--pairs N] [--starts N]
 //                      [--wrk-seconds N] [--out DIR] [--keep]
@@ -27,7 +28,7 @@ import { clearInterval, setInterval } from 'node:timers';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as E from '../test/e2e/engine.mjs';
-import { NOBODY, asNobody } from '../test/e2e/tools.mjs';
+import { NOBODY, asNobody, nobodyBlocker } from '../test/e2e/tools.mjs';
 import { findGoroot } from '../test/e2e/toolchains.mjs';
 import {
   copyFiles,
@@ -52,6 +53,7 @@ const BENCH = path.join(ROOT, 'bench');
 const GO_VERSION = PEER_GO_VERSION;
 const GOROOT = findGoroot(GO_VERSION) ?? `(no Go ${GO_VERSION})`;
 const GO = path.join(GOROOT, 'bin/go');
+
 const YO = 'yo@7.0.1';
 const BASES = ['scratch', 'distroless', 'alpine'];
 const STANDIN_REFS = {
@@ -136,20 +138,19 @@ async function machine() {
 
 function preflight() {
   const missing = [];
-  if (!fs.existsSync(GO)) missing.push(`Go ${GO_VERSION} (${GO})`);
+  if (!fs.existsSync(GO)) missing.push(`Go ${GO_VERSION} (${GO}; see test/e2e/toolchains.mjs)`);
   for (const tool of ['podman', 'buildah', 'runc', 'make', 'npm']) if (!onPath(tool)) missing.push(tool);
   if (SECTIONS.includes('service') && !onPath('wrk')) missing.push('wrk');
-  if (SECTIONS.includes('scaffold') && !onPath('setpriv')) missing.push('setpriv (util-linux)');
   if (missing.length) throw new Error(`bench needs ${missing.join(', ')}: run bash .ci/install-system`);
-  if (SECTIONS.includes('scaffold') && process.getuid?.() !== 0)
-    throw new Error('bench needs root for the scaffold section (yo runs as uid 65534 through setpriv)');
+  const blocker = SECTIONS.includes('scaffold') && nobodyBlocker();
+  if (blocker) throw new Error(`the scaffold section runs yo as uid ${NOBODY}: ${blocker}`);
   if (!fs.existsSync(path.join(ROOT, 'dist/cli.js'))) throw new Error('dist/ is not built: npm run bench builds it');
 }
 
 // ---------------------------------------------------------------------------------------------
 // The work folder: generated services and the peers' build contexts
 
-/** A fresh work folder every uid can traverse (yo runs as 65534 below it). */
+/** A fresh work folder (yo runs below it as uid 65534 in a user namespace, i.e. as its owner). */
 const WORK = fs.mkdtempSync('/var/tmp/go-minimal-bench-');
 fs.chmodSync(WORK, 0o755);
 
@@ -461,7 +462,6 @@ async function scaffold() {
     ['install', '-g', '--prefix', prefix, tarball, YO, '--no-audit', '--no-fund', '--loglevel=error'],
     { cwd: base, env: npmEnv(), timeoutMs: 300_000 },
   );
-  await sh('chmod', ['-R', 'a+rX', prefix]);
   const bin = path.join(prefix, 'bin');
   const installed = path.join(prefix, 'lib/node_modules/generator-go-minimal');
   log(`  installed in ${(install.ms / 1000).toFixed(0)} s`);
@@ -487,15 +487,12 @@ async function scaffold() {
     'go-minimal-unbundled': [process.execPath, unbundledCli, ...genArgs],
   };
   let n = 0;
-  /** One run as uid 65534, fresh HOME, fresh empty output folder as cwd. */
+  /** One run as uid 65534 (asNobody), fresh HOME, fresh empty output folder as cwd. */
   async function runAsNobody(tool) {
     const id = `${tool}-${++n}`;
     const home = path.join(base, `home-${id}`);
     const cwd = path.join(base, `out-${id}`);
-    for (const d of [home, cwd]) {
-      fs.mkdirSync(d, { mode: 0o755 });
-      fs.chownSync(d, NOBODY, NOBODY);
-    }
+    for (const d of [home, cwd]) fs.mkdirSync(d, { mode: 0o755 });
     const env = { HOME: home, PATH, NO_UPDATE_NOTIFIER: '1', NO_COLOR: '1', LANG: 'C.UTF-8' };
     const r = await sh(...asNobody(env, tools[tool]), {
       cwd,
@@ -522,7 +519,8 @@ async function scaffold() {
     // esbuild marks each bundled module with a `// path/to/module.js` line.
     modules: (bundleText.match(/^\/\/ \S+\.(?:m?c?js|json)$/gm) ?? []).length,
   };
-  const out = { method, installMs: install.ms, order: order.join(', ') + ', …', bundle };
+  const runAs = `unshare --user --map-user=${NOBODY} --map-group=${NOBODY}`;
+  const out = { method, runAs, installMs: install.ms, order: order.join(', ') + ', …', bundle };
   // The very first run of each after the install (page cache warm from the install itself).
   out.firstAfterInstall = {};
   let lastOut = {};

@@ -31,7 +31,10 @@ describe('generated projects, Go level', { concurrency: 2, skip }, () => {
       const env = goEnv(goBin);
       const binaryPath = `${BINARY_DIR}/${answers.name}`;
       let dir;
-      let root;
+      /** The empty root holding `make build`'s binary: one promise, awaited by both tests below. */
+      let built;
+      const build = () =>
+        (built ??= checkStaticBuild(cell, dir, env, answers.name, VERSION).then((bin) => emptyRoot(bin, binaryPath)));
 
       before(async () => {
         dir = join(mkdtempSync(join(tmpdir(), 'gm-cell-')), answers.name);
@@ -42,13 +45,14 @@ describe('generated projects, Go level', { concurrency: 2, skip }, () => {
       it('go vet passes', () => run(cell, 'go', ['vet', './...'], { cwd: dir, env }));
       it('go test passes', () => run(cell, 'go', ['test', '-count=1', './...'], { cwd: dir, env }));
 
-      it('make build gives a static binary that prints the injected version', async () => {
-        const binary = await checkStaticBuild(cell, dir, env, answers.name, VERSION);
-        root = emptyRoot(binary, binaryPath);
-      });
+      // The outer { concurrency: 2 } is inherited here, so the next test may start before this one
+      // ends: it awaits the same build instead of reading a variable this test sets.
+      it('make build gives a static binary that prints the injected version', () => build());
 
       it('in an empty root as 65532: serves on every interface, probes itself, drains on SIGTERM, exits 0', async () => {
-        assert.ok(root, `[cell ${cell.id}] no binary (make build failed)`);
+        const root = await build().catch((e) =>
+          assert.fail(`[cell ${cell.id}] no binary (make build failed: ${e.message.split('\n')[0]})`),
+        );
         await checkServeProbeDrain(cell, root, binaryPath, answers, VERSION);
       });
     });

@@ -1,9 +1,13 @@
 // The option matrix the e2e proof runs: one row per cell. Adding an option adds rows here, not a
 // test file. Options are the generator's flags (camelCase); `id` names the cell in failures.
 import { BASES } from '../../dist/lib/images.js';
-import { E2E_GO_VERSIONS, OLDEST_GO } from './toolchains.mjs';
+import { GO_VERSIONS } from '../../dist/lib/go.js';
+import { MIN_GO_MINOR } from '../../dist/lib/validate.js';
 
-export { E2E_GO_VERSIONS, OLDEST_GO };
+/** The Go minors every base is tested with: Go's supported releases. */
+export const E2E_GO_VERSIONS = [...GO_VERSIONS];
+/** The oldest Go the generator accepts: one cell keeps it honest. */
+export const OLDEST_GO = `1.${MIN_GO_MINOR}`;
 /** Every Go minor some cell builds with (each needs a toolchain and a builder stand-in). */
 export const MATRIX_GO_VERSIONS = [OLDEST_GO, ...E2E_GO_VERSIONS];
 /** The newest supported Go: the one cells without a reason for another use. */

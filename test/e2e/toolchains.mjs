@@ -6,19 +6,17 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GO_VERSIONS } from '../../dist/lib/go.js';
-import { MIN_GO_MINOR } from '../../dist/lib/validate.js';
+import { fileURLToPath } from 'node:url';
 
 /**
- * The patch release fetched for each minor the matrix tests: Go's supported releases (the
- * generator's GO_VERSIONS) and the oldest version it still accepts. Newest patches served by the
- * module proxy on 2026-11-28.
+ * The patch release used for each minor the matrix tests (test/e2e/matrix.mjs: Go's supported
+ * releases, the generator's GO_VERSIONS, and the oldest version it still accepts) when the
+ * machine's own Go is another minor. Newest patches served by the module proxy on 2026-11-28.
  */
-export const TOOLCHAIN_PATCHES = { 1.22: '1.22.12', 1.26: '1.26.11', 1.27: '1.27.4' };
+export const TOOLCHAIN_PATCHES = ['1.22.12', '1.26.11', '1.27.4'];
 
-/** The Go minors of the e2e matrix: the supported releases, plus the oldest accepted. */
-export const E2E_GO_VERSIONS = [...GO_VERSIONS];
-export const OLDEST_GO = `1.${MIN_GO_MINOR}`;
+/** @param {string} minor @returns {string | undefined} the pinned patch of a minor */
+const patchOf = (minor) => TOOLCHAIN_PATCHES.find((p) => p.startsWith(`${minor}.`));
 
 const hostGo = () => {
   const r = spawnSync('go', ['env', 'GOVERSION', 'GOMODCACHE', 'GOOS', 'GOARCH'], {
@@ -46,7 +44,7 @@ export function findGoroot(minor) {
     const r = spawnSync('go', ['env', 'GOROOT'], { encoding: 'utf8', env: { ...process.env, GOTOOLCHAIN: 'local' } });
     if (r.status === 0) return r.stdout.trim();
   }
-  const patch = TOOLCHAIN_PATCHES[/** @type {keyof typeof TOOLCHAIN_PATCHES} */ (minor)];
+  const patch = patchOf(minor);
   if (!patch) return undefined;
   const dir = join(host.modcache, `golang.org/toolchain@v0.0.1-go${patch}.${host.goos}-${host.goarch}`);
   const ok = () => existsSync(join(dir, 'bin/go')) && versionAt(dir) === `go${patch}`;
@@ -67,3 +65,16 @@ export const findGo = (/** @type {string} */ minor) => {
   const root = findGoroot(minor);
   return root && join(root, 'bin');
 };
+
+// `node test/e2e/toolchains.mjs fetch`: fetch every pinned toolchain the machine's Go does not
+// provide (.ci/install-system runs it next to apt, so the tests find them in the cache).
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === 'fetch') {
+  for (const minor of TOOLCHAIN_PATCHES.map((p) => p.split('.').slice(0, 2).join('.'))) {
+    const root = findGoroot(minor);
+    if (!root) {
+      console.error(`toolchains: could not fetch Go ${minor}`);
+      process.exit(1);
+    }
+    console.log(`Go ${minor}: ${versionAt(root)} in ${root}`);
+  }
+}

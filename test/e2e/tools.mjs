@@ -42,19 +42,44 @@ export function goEnv(goBin) {
 export const NOBODY = 65534;
 
 /**
- * The argv that runs a command as nobody with only the given environment (none of root's
- * npm_config_*, NODE_PATH, …): `setpriv --reuid … env K=V … cmd args`.
+ * The argv that runs a command as uid/gid 65534 with only the given environment (none of root's
+ * npm_config_*, NODE_PATH, …): `unshare --user --map-user=65534 --map-group=65534 env -i K=V … cmd`.
+ *
+ * In the new user namespace the command sees uid 65534 (so yo does not refuse it), while the
+ * kernel checks its file access as the caller's uid, which 65534 maps to: it reaches everything
+ * the caller reaches, even under a `/` of mode 0700 (where a real switch to uid 65534 cannot even
+ * load libc), and what it writes is owned by the caller outside. It has no capabilities, so no
+ * DAC override: only the owner's permission bits apply. Needs root, or unprivileged user
+ * namespaces (see nobodyBlocker).
  */
 export function asNobody(env, argv) {
   return [
-    'setpriv',
+    'unshare',
     [
-      `--reuid=${NOBODY}`,
-      `--regid=${NOBODY}`,
-      '--clear-groups',
+      '--user',
+      `--map-user=${NOBODY}`,
+      `--map-group=${NOBODY}`,
       'env',
+      '-i',
       ...Object.entries(env).map(([k, v]) => `${k}=${v}`),
       ...argv,
     ],
   ];
+}
+
+/**
+ * Why asNobody cannot run here, or undefined: it runs `id -u` through it and expects 65534.
+ * Root is not needed: an unprivileged caller may map its own uid, where the kernel allows
+ * unprivileged user namespaces (user.max_user_namespaces > 0; on Ubuntu also
+ * kernel.apparmor_restrict_unprivileged_userns = 0).
+ */
+export function nobodyBlocker() {
+  const r = spawnSync(...asNobody({ PATH: '/usr/bin:/bin' }, ['id', '-u']), {
+    encoding: 'utf8',
+    env: { PATH: '/usr/bin:/bin:/usr/sbin:/sbin' },
+  });
+  if (r.error?.code === 'ENOENT') return 'unshare is not on PATH (util-linux)';
+  if (r.status === 0 && r.stdout.trim() === String(NOBODY)) return undefined;
+  const detail = (r.stderr || r.stdout || r.error?.message || '').trim();
+  return `\`unshare --user --map-user=${NOBODY}\` does not work here (${detail || `exit ${r.status}`}): it needs root or unprivileged user namespaces (user.max_user_namespaces > 0)`;
 }
