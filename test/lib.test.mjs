@@ -1,14 +1,21 @@
 // Unit tests of the pure helpers: validators, option coercion and messages, derived values.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { validateGoVersion, validateModulePath, validateName, validateChoice } from '../dist/lib/validate.js';
 import {
-  validateGoVersion,
-  validateModulePath,
-  validateName,
+  OPTIONS,
+  OPTION_NAMES,
+  checkOption,
+  kebab,
+  promptValidator,
+  sanitizeName,
   validatePort,
-  validateChoice,
-} from '../dist/lib/validate.js';
-import { OPTIONS, OPTION_NAMES, checkOption, promptValidator, sanitizeName, kebab } from '../dist/lib/options.js';
+} from '../dist/lib/options.js';
+import { presetSchema } from '../dist/lib/preset.js';
+import { readProject } from '../dist/lib/project.js';
 import { templateData, replayCommand, shellQuote, execForm, ldflags } from '../dist/lib/derive.js';
 import { defaultGoVersion, minorOf, GO_VERSIONS } from '../dist/lib/go.js';
 import { IMAGES, builderImage, finalImage } from '../dist/lib/images.js';
@@ -266,5 +273,33 @@ describe('derived values', () => {
       }),
       'go-minimal docker --preset team.json --main ./cmd/api --no-cgo --name api --yes',
     );
+  });
+});
+
+describe('derived from the option table', () => {
+  it("the schema's ranges are the table's bounds, for integer options only", () => {
+    const { properties } = presetSchema();
+    for (const name of OPTION_NAMES) {
+      const { kind, min, max } = OPTIONS[name];
+      assert.equal(kind === 'integer', min !== undefined && max !== undefined, name);
+      assert.equal(properties[name].minimum, min, name);
+      assert.equal(properties[name].maximum, max, name);
+    }
+    assert.deepEqual([properties.port.minimum, properties.port.maximum], [1, 65535]);
+  });
+  it("validatePort, the accepted text and project.ts's port literals use the table's bounds", () => {
+    const { min, max, accepted } = OPTIONS.port;
+    assert.equal(validatePort(min), true);
+    assert.equal(validatePort(max), true);
+    assert.equal(validatePort(max + 1), `use a number from ${min} to ${max}`);
+    assert.equal(validatePort(min - 1), 'use a number from 1 to 65535');
+    assert.equal(accepted, `an integer from ${min} to ${max}`);
+    const dir = mkdtempSync(join(tmpdir(), 'gm-lib-'));
+    writeFileSync(join(dir, 'go.mod'), 'module example.com/p\n\ngo 1.26\n');
+    const main = (port) => `package main\n\nfunc main() { _ = ":${port}" }\n`;
+    writeFileSync(join(dir, 'main.go'), main(max));
+    assert.deepEqual(readProject(dir).ports, { '.': max });
+    writeFileSync(join(dir, 'main.go'), main(max + 1));
+    assert.deepEqual(readProject(dir).ports, {});
   });
 });

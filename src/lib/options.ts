@@ -12,8 +12,8 @@ import {
   validateChoice,
   validateGoVersion,
   validateModulePath,
+  validateInteger,
   validateName,
-  validatePort,
   type Validation,
 } from './validate.js';
 
@@ -48,6 +48,9 @@ export interface DefaultContext {
 
 export interface OptionSpec<T> {
   description: string;
+  /** Bounds of an integer option: its accepted text, validator and JSON Schema range. */
+  min?: number;
+  max?: number;
   /** What is accepted, for `--help`. */
   accepted: string;
   /** How the default is chosen, for `--help`. */
@@ -65,6 +68,26 @@ export type OptionTable = { [K in AnswerName]: OptionSpec<Answers[K]> };
 
 const asString = (raw: unknown): string | undefined =>
   typeof raw === 'string' ? raw.trim() : typeof raw === 'number' ? String(raw) : undefined;
+
+type IntegerFields = 'kind' | 'accepted' | 'coerce' | 'validate';
+
+/** An integer option: its bounds give the accepted text, the validator and the schema's range. */
+function integerOption(
+  spec: Omit<OptionSpec<number>, IntegerFields> & { min: number; max: number },
+): OptionSpec<number> {
+  return {
+    ...spec,
+    kind: 'integer',
+    accepted: `an integer from ${spec.min} to ${spec.max}`,
+    coerce: (raw) => {
+      if (typeof raw === 'number') return raw;
+      const s = asString(raw);
+      // NaN fails validation, so the error can quote what was given.
+      return s === undefined ? undefined : /^[0-9]+$/.test(s) ? Number(s) : Number.NaN;
+    },
+    validate: validateInteger(spec.min, spec.max),
+  };
+}
 
 /**
  * Folder name → a valid `name` (see validateName): lowercase, accents dropped; any other
@@ -135,21 +158,14 @@ export const OPTIONS: OptionTable = {
     validate: validateChoice(BASES),
     prompt: { type: 'select', message: 'Final image base' },
   },
-  port: {
+  port: integerOption({
     description: 'Port the service listens on',
-    accepted: 'an integer from 1 to 65535',
+    min: 1,
+    max: 65535,
     defaultHelp: '8080',
-    kind: 'integer',
     default: (ctx) => (ctx.project && ctx.answers.main && ctx.project.ports[ctx.answers.main]) || 8080,
-    coerce: (raw) => {
-      if (typeof raw === 'number') return raw;
-      const s = asString(raw);
-      // NaN fails validation, so the error can quote what was given.
-      return s === undefined ? undefined : /^[0-9]+$/.test(s) ? Number(s) : Number.NaN;
-    },
-    validate: validatePort,
     prompt: { type: 'input', message: 'Port' },
-  },
+  }),
   healthcheck: {
     description: 'Add a -healthcheck flag and an image HEALTHCHECK',
     accepted: 'true or false (--healthcheck / --no-healthcheck)',
@@ -198,6 +214,9 @@ export const OPTION_NAMES = Object.keys(OPTIONS) as AnswerName[];
 /** The options each generator resolves, in the order they are asked. */
 export const APP_OPTION_NAMES: AnswerName[] = ['name', 'modulePath', 'goVersion', 'base', 'port', 'healthcheck'];
 export const DOCKER_OPTION_NAMES: AnswerName[] = ['main', 'cgo', 'name', 'base', 'port'];
+
+/** The port's validator: the table's bounds (project.ts reads port literals with it too). */
+export const validatePort = OPTIONS.port.validate;
 
 /** Options that steer a run rather than shape the project. */
 export const RUN_OPTIONS = {

@@ -51,7 +51,8 @@ export function presetSchema(): Record<string, unknown> {
       description: `${spec.description}: ${spec.accepted}`,
       type,
       ...(spec.choices ? { enum: [...spec.choices] } : {}),
-      ...(name === 'port' ? { minimum: 1, maximum: 65535 } : {}),
+      ...(spec.min !== undefined ? { minimum: spec.min } : {}),
+      ...(spec.max !== undefined ? { maximum: spec.max } : {}),
     };
   }
   return {
