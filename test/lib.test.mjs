@@ -1,17 +1,23 @@
 // Unit tests of the pure helpers: validators, option coercion and messages, derived values.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateGoVersion, validateModulePath, validateName, validateChoice } from '../dist/lib/validate.js';
 import {
+  APP_OPTION_NAMES,
+  DOCKER_OPTION_NAMES,
   OPTIONS,
   OPTION_NAMES,
   checkOption,
+  fixedAnswers,
   kebab,
+  optionNames,
   promptValidator,
   sanitizeName,
+  storedAnswers,
+  storedNames,
   validatePort,
 } from '../dist/lib/options.js';
 import { presetSchema } from '../dist/lib/preset.js';
@@ -277,6 +283,50 @@ describe('derived values', () => {
 });
 
 describe('derived from the option table', () => {
+  const placesOf = (generator) =>
+    OPTION_NAMES.filter((n) => OPTIONS[n].owners[generator] !== undefined).map((n) => OPTIONS[n].owners[generator]);
+  it("each generator's names come from owners, in its places 1..n", () => {
+    for (const generator of ['app', 'docker']) {
+      const places = placesOf(generator).sort((a, b) => a - b);
+      assert.deepEqual(
+        places,
+        places.map((_, i) => i + 1),
+        generator,
+      );
+      const names = optionNames(generator);
+      assert.deepEqual(
+        names.map((n) => OPTIONS[n].owners[generator]),
+        places,
+      );
+    }
+    assert.deepEqual(APP_OPTION_NAMES, optionNames('app'));
+    assert.deepEqual(DOCKER_OPTION_NAMES, optionNames('docker'));
+    assert.deepEqual(DOCKER_OPTION_NAMES, ['main', 'cgo', 'name', 'base', 'port']);
+  });
+  it('asks what a default reads before the default', () => {
+    const before = (names, first, then) =>
+      !names.includes(then) || !names.includes(first) || names.indexOf(first) < names.indexOf(then);
+    for (const names of [APP_OPTION_NAMES, DOCKER_OPTION_NAMES]) {
+      assert.ok(before(names, 'main', 'name') && before(names, 'main', 'port'), names.join());
+      assert.ok(before(names, 'cgo', 'base') && before(names, 'name', 'modulePath'), names.join());
+    }
+  });
+  it('stores what a generator asks, then what it fixes: the golden .yo-rc.json keys', () => {
+    const golden = new URL('./golden/default/.yo-rc.json', import.meta.url);
+    const stored = JSON.parse(readFileSync(golden, 'utf8'))['generator-go-minimal'];
+    assert.deepEqual(storedNames('app'), Object.keys(stored));
+    assert.deepEqual(fixedAnswers('app'), { main: '.', cgo: false });
+    assert.deepEqual(fixedAnswers('docker'), {});
+    assert.deepEqual(storedNames('docker'), DOCKER_OPTION_NAMES);
+    const answers = { port: 1, base: 'alpine', goVersion: '1.26', name: 'x', main: '.', cgo: true };
+    assert.deepEqual(Object.entries(storedAnswers('docker', answers)), [
+      ['main', '.'],
+      ['cgo', true],
+      ['name', 'x'],
+      ['base', 'alpine'],
+      ['port', 1],
+    ]);
+  });
   it("the schema's ranges are the table's bounds, for integer options only", () => {
     const { properties } = presetSchema();
     for (const name of OPTION_NAMES) {
