@@ -1,6 +1,12 @@
 /**
- * The option table: the one source of CLI flags, prompts, defaults, validation, help and the
- * stored answers in `.yo-rc.json`. Adding an option is one entry here.
+ * The option table: the one source of CLI flags, prompts, defaults, validation, help, bounds,
+ * which generator asks what, and the answers stored in `.yo-rc.json`. Everything else derives
+ * from it: the per-generator name lists, stored keys and replay flags, the preset's JSON Schema,
+ * both help views, the port check in project.ts.
+ *
+ * A newcomer finds where --port is defined, validated, stored, rendered and tested in one place
+ * each: its entry here (bounds, owners, stored), validateInteger (validate.ts), the templates'
+ * `port`, and test/lib.test.mjs. Adding an option is one entry, one template line, one test.
  */
 import { basename } from 'node:path';
 import { BASES, type Base } from './images.js';
@@ -273,6 +279,18 @@ export function storedAnswers(generator: GeneratorName, answers: Partial<Answers
 
 /** The port's validator: the table's bounds (project.ts reads port literals with it too). */
 export const validatePort = OPTIONS.port.validate;
+
+/**
+ * An option's help text, formatted in one place: `go-minimal --help` ('cli'), yo's `--help`
+ * ('yo', the option's description) and the preset schema's description ('schema'). The first two
+ * differed before the table owned them, and still do: '. Default: x.' against ' (default: x)'.
+ */
+export function optionHelp(name: AnswerName, style: 'cli' | 'yo' | 'schema'): string {
+  const { description, accepted, defaultHelp } = OPTIONS[name];
+  const what = `${description}: ${accepted}`;
+  if (style === 'schema') return what;
+  return style === 'cli' ? `${what}. Default: ${defaultHelp}.` : `${what} (default: ${defaultHelp})`;
+}
 
 /** Options that steer a run rather than shape the project. */
 export const RUN_OPTIONS = {
