@@ -16,6 +16,7 @@ import {
   RUN_OPTIONS,
   checkOption,
   kebab,
+  optionHelp,
   type AnswerName,
 } from './lib/options.js';
 
@@ -63,9 +64,8 @@ export function helpText(command: Command = 'app'): string {
   const { usage, summary, example, names } = COMMANDS[command];
   const rows: [string, string][] = [];
   for (const name of names) {
-    const spec = OPTIONS[name];
-    const flag = spec.kind === 'boolean' ? `--[no-]${kebab(name)}` : `--${kebab(name)} <value>`;
-    rows.push([flag, `${spec.description}: ${spec.accepted}. Default: ${spec.defaultHelp}.`]);
+    const flag = OPTIONS[name].kind === 'boolean' ? `--[no-]${kebab(name)}` : `--${kebab(name)} <value>`;
+    rows.push([flag, optionHelp(name, 'cli')]);
   }
   for (const [name, spec] of Object.entries(RUN_OPTIONS)) {
     const value = spec.type === 'string' ? ' <file>' : '';

@@ -13,6 +13,7 @@ import {
   checkOption,
   folderNameOf,
   kebab,
+  optionHelp,
   promptValidator,
   OptionError,
   type AnswerName,
@@ -52,10 +53,9 @@ export abstract class OptionsGenerator extends Generator<Partial<Answers>, GenOp
     // A team generator may pass a preset object; option parsing would turn it into a string.
     const given = this.options.preset;
     for (const name of names) {
-      const spec = OPTIONS[name];
       this.option(name, {
-        type: spec.kind === 'boolean' ? Boolean : String,
-        description: `${spec.description}: ${spec.accepted} (default: ${spec.defaultHelp})`,
+        type: OPTIONS[name].kind === 'boolean' ? Boolean : String,
+        description: optionHelp(name, 'yo'),
       });
     }
     this.option('yes', { type: Boolean, alias: RUN_OPTIONS.yes.alias, description: RUN_OPTIONS.yes.description });

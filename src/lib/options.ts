@@ -1,6 +1,12 @@
 /**
- * The option table: the one source of CLI flags, prompts, defaults, validation, help and the
- * stored answers in `.yo-rc.json`. Adding an option is one entry here.
+ * The option table: the one source of CLI flags, prompts, defaults, validation, help, bounds,
+ * which generator asks what, and the answers stored in `.yo-rc.json`. Everything else derives
+ * from it: the per-generator name lists, stored keys and replay flags, the preset's JSON Schema,
+ * both help views, the port check in project.ts.
+ *
+ * A newcomer finds where --port is defined, validated, stored, rendered and tested in one place
+ * each: its entry here (bounds, owners, stored), validateInteger (validate.ts), the templates'
+ * `port`, and test/lib.test.mjs. Adding an option is one entry, one template line, one test.
  */
 import { basename } from 'node:path';
 import { BASES, type Base } from './images.js';
@@ -12,8 +18,8 @@ import {
   validateChoice,
   validateGoVersion,
   validateModulePath,
+  validateInteger,
   validateName,
-  validatePort,
   type Validation,
 } from './validate.js';
 
@@ -36,7 +42,7 @@ export type AnswerName = keyof Answers;
 export interface DefaultContext {
   /** Base name of the destination folder. */
   folderName: string;
-  /** Answers resolved so far (table order). */
+  /** Answers resolved so far (in the generator's `owners` order). */
   answers: Partial<Answers>;
   /** The local Go toolchain's `1.N`, computed only when needed. */
   localGoMinor: () => string | undefined;
@@ -46,8 +52,23 @@ export interface DefaultContext {
   project?: Project;
 }
 
+/** The generators that take options from the table. */
+export type GeneratorName = 'app' | 'docker';
+
 export interface OptionSpec<T> {
   description: string;
+  /**
+   * The generators that resolve it (flag, stored, preset, default or prompt), each with its place
+   * in that generator's questions (1 = first): a default may read earlier answers only.
+   */
+  owners: Partial<Record<GeneratorName, number>>;
+  /** The value a generator sets without asking (the app's new module: main '.', no cgo). */
+  fixedBy?: Partial<Record<GeneratorName, T>>;
+  /** Written to `.yo-rc.json` by the generators that own or fix it. */
+  stored: boolean;
+  /** Bounds of an integer option: its accepted text, validator and JSON Schema range. */
+  min?: number;
+  max?: number;
   /** What is accepted, for `--help`. */
   accepted: string;
   /** How the default is chosen, for `--help`. */
@@ -65,6 +86,26 @@ export type OptionTable = { [K in AnswerName]: OptionSpec<Answers[K]> };
 
 const asString = (raw: unknown): string | undefined =>
   typeof raw === 'string' ? raw.trim() : typeof raw === 'number' ? String(raw) : undefined;
+
+type IntegerFields = 'kind' | 'accepted' | 'coerce' | 'validate';
+
+/** An integer option: its bounds give the accepted text, the validator and the schema's range. */
+function integerOption(
+  spec: Omit<OptionSpec<number>, IntegerFields> & { min: number; max: number },
+): OptionSpec<number> {
+  return {
+    ...spec,
+    kind: 'integer',
+    accepted: `an integer from ${spec.min} to ${spec.max}`,
+    coerce: (raw) => {
+      if (typeof raw === 'number') return raw;
+      const s = asString(raw);
+      // NaN fails validation, so the error can quote what was given.
+      return s === undefined ? undefined : /^[0-9]+$/.test(s) ? Number(s) : Number.NaN;
+    },
+    validate: validateInteger(spec.min, spec.max),
+  };
+}
 
 /**
  * Folder name → a valid `name` (see validateName): lowercase, accents dropped; any other
@@ -88,6 +129,8 @@ export function sanitizeName(folderName: string): string {
 export const OPTIONS: OptionTable = {
   name: {
     description: 'Binary and image name',
+    owners: { app: 1, docker: 3 },
+    stored: true,
     accepted: `a Docker image name component: [a-z0-9]+ joined by '.', '_', '__' or '-'s, at most ${NAME_MAX} characters`,
     defaultHelp: 'the folder name (docker: the main package folder), sanitised',
     kind: 'string',
@@ -101,6 +144,8 @@ export const OPTIONS: OptionTable = {
   },
   modulePath: {
     description: 'Go module path',
+    owners: { app: 2 },
+    stored: true,
     accepted: 'a Go module path (e.g. example.com/team/svc, …/v2)',
     defaultHelp: 'example.com/<name>',
     kind: 'string',
@@ -111,6 +156,8 @@ export const OPTIONS: OptionTable = {
   },
   goVersion: {
     description: 'Go version (go.mod and the builder image)',
+    owners: { app: 3 },
+    stored: true,
     accepted: `1.N or 1.N.P, N from ${MIN_GO_MINOR} to the newer of ${GO_VERSIONS.at(-1)} and the local Go`,
     defaultHelp: `the local go's 1.N if Go supports it (≥ ${GO_VERSIONS[0]}), else ${GO_VERSIONS.at(-1)}`,
     kind: 'string',
@@ -125,6 +172,8 @@ export const OPTIONS: OptionTable = {
   },
   base: {
     description: 'Final image base',
+    owners: { app: 4, docker: 4 },
+    stored: true,
     accepted: BASES.join(', '),
     defaultHelp: 'scratch (alpine when building with cgo)',
     kind: 'choice',
@@ -135,23 +184,20 @@ export const OPTIONS: OptionTable = {
     validate: validateChoice(BASES),
     prompt: { type: 'select', message: 'Final image base' },
   },
-  port: {
+  port: integerOption({
     description: 'Port the service listens on',
-    accepted: 'an integer from 1 to 65535',
+    owners: { app: 5, docker: 5 },
+    stored: true,
+    min: 1,
+    max: 65535,
     defaultHelp: '8080',
-    kind: 'integer',
     default: (ctx) => (ctx.project && ctx.answers.main && ctx.project.ports[ctx.answers.main]) || 8080,
-    coerce: (raw) => {
-      if (typeof raw === 'number') return raw;
-      const s = asString(raw);
-      // NaN fails validation, so the error can quote what was given.
-      return s === undefined ? undefined : /^[0-9]+$/.test(s) ? Number(s) : Number.NaN;
-    },
-    validate: validatePort,
     prompt: { type: 'input', message: 'Port' },
-  },
+  }),
   healthcheck: {
     description: 'Add a -healthcheck flag and an image HEALTHCHECK',
+    owners: { app: 6 },
+    stored: true,
     accepted: 'true or false (--healthcheck / --no-healthcheck)',
     defaultHelp: 'true',
     kind: 'boolean',
@@ -162,6 +208,9 @@ export const OPTIONS: OptionTable = {
   },
   main: {
     description: 'Main package to build (docker generator)',
+    owners: { docker: 1 },
+    fixedBy: { app: '.' },
+    stored: true,
     accepted: 'a main package of the module: . or ./cmd/<name>',
     defaultHelp: 'the only main package',
     kind: 'choice',
@@ -182,6 +231,9 @@ export const OPTIONS: OptionTable = {
   },
   cgo: {
     description: 'Build with cgo, on alpine (docker generator)',
+    owners: { docker: 2 },
+    fixedBy: { app: false },
+    stored: true,
     accepted: 'true or false (--cgo / --no-cgo)',
     defaultHelp: 'true when the code imports "C" or requires a cgo-only module',
     kind: 'boolean',
@@ -192,12 +244,53 @@ export const OPTIONS: OptionTable = {
   },
 };
 
-/** Every option, in table order: defaults may depend on earlier answers. */
+/** Every option, in table order (the preset schema's order); each generator asks in its `owners` order. */
 export const OPTION_NAMES = Object.keys(OPTIONS) as AnswerName[];
 
-/** The options each generator resolves, in the order they are asked. */
-export const APP_OPTION_NAMES: AnswerName[] = ['name', 'modulePath', 'goVersion', 'base', 'port', 'healthcheck'];
-export const DOCKER_OPTION_NAMES: AnswerName[] = ['main', 'cgo', 'name', 'base', 'port'];
+/** The options a generator resolves (its flags, questions and replay flags), in the order it asks them. */
+export function optionNames(generator: GeneratorName): AnswerName[] {
+  const place = (name: AnswerName): number | undefined => OPTIONS[name].owners[generator];
+  return OPTION_NAMES.filter((name) => place(name) !== undefined).sort((a, b) => place(a)! - place(b)!);
+}
+
+export const APP_OPTION_NAMES: AnswerName[] = optionNames('app');
+export const DOCKER_OPTION_NAMES: AnswerName[] = optionNames('docker');
+
+/** The answers a generator sets without asking (`fixedBy`). */
+export function fixedAnswers(generator: GeneratorName): Partial<Answers> {
+  const fixed: Record<string, unknown> = {};
+  for (const name of OPTION_NAMES) {
+    const value = (OPTIONS[name] as OptionSpec<unknown>).fixedBy?.[generator];
+    if (value !== undefined) fixed[name] = value;
+  }
+  return fixed as Partial<Answers>;
+}
+
+/** The keys a generator writes to `.yo-rc.json`: what it asks, then what it fixes, if stored. */
+export function storedNames(generator: GeneratorName): AnswerName[] {
+  const fixed = Object.keys(fixedAnswers(generator)) as AnswerName[];
+  return [...optionNames(generator), ...fixed].filter((name) => OPTIONS[name].stored);
+}
+
+/** The answers a generator writes to `.yo-rc.json`, in {@link storedNames} order. */
+export function storedAnswers(generator: GeneratorName, answers: Partial<Answers>): Partial<Answers> {
+  return Object.fromEntries(storedNames(generator).map((name) => [name, answers[name]])) as Partial<Answers>;
+}
+
+/** The port's validator: the table's bounds (project.ts reads port literals with it too). */
+export const validatePort = OPTIONS.port.validate;
+
+/**
+ * An option's help text, formatted in one place: `go-minimal --help` ('cli'), yo's `--help`
+ * ('yo', the option's description) and the preset schema's description ('schema'). The first two
+ * differed before the table owned them, and still do: '. Default: x.' against ' (default: x)'.
+ */
+export function optionHelp(name: AnswerName, style: 'cli' | 'yo' | 'schema'): string {
+  const { description, accepted, defaultHelp } = OPTIONS[name];
+  const what = `${description}: ${accepted}`;
+  if (style === 'schema') return what;
+  return style === 'cli' ? `${what}. Default: ${defaultHelp}.` : `${what} (default: ${defaultHelp})`;
+}
 
 /** Options that steer a run rather than shape the project. */
 export const RUN_OPTIONS = {

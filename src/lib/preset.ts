@@ -6,7 +6,15 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { OPTIONS, OPTION_NAMES, OptionError, checkOption, type AnswerName, type Answers } from './options.js';
+import {
+  OPTIONS,
+  OPTION_NAMES,
+  OptionError,
+  checkOption,
+  optionHelp,
+  type AnswerName,
+  type Answers,
+} from './options.js';
 
 export const PRESET_FILE = '.go-minimal.json';
 
@@ -48,10 +56,11 @@ export function presetSchema(): Record<string, unknown> {
     const spec = OPTIONS[name];
     const type = spec.kind === 'integer' ? 'integer' : spec.kind === 'boolean' ? 'boolean' : 'string';
     properties[name] = {
-      description: `${spec.description}: ${spec.accepted}`,
+      description: optionHelp(name, 'schema'),
       type,
       ...(spec.choices ? { enum: [...spec.choices] } : {}),
-      ...(name === 'port' ? { minimum: 1, maximum: 65535 } : {}),
+      ...(spec.min !== undefined ? { minimum: spec.min } : {}),
+      ...(spec.max !== undefined ? { maximum: spec.max } : {}),
     };
   }
   return {

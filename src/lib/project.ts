@@ -4,6 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { validatePort } from './options.js';
 
 export interface GoMod {
   module: string;
@@ -205,7 +206,7 @@ export function readProject(root: string): Project {
     if (HEALTHCHECK_FLAG.test(all)) healthcheckMains.push(pkg);
     if (/"(?:GET )?\/(?:healthz|health|livez)"/.test(all)) healthEndpointMains.push(pkg);
     const port = PORT_LITERAL.exec(all)?.[1];
-    if (port && Number(port) >= 1 && Number(port) <= 65535) ports[pkg] = Number(port);
+    if (port && validatePort(Number(port)) === true) ports[pkg] = Number(port);
   }
   const cgoReasons: string[] = [];
   for (const file of allGoFiles(root)) {

@@ -101,9 +101,10 @@ export function validateGoVersion(value: string, limits: GoLimits): Validation {
   return `newer than the newest Go release known here (${limits.newestKnown}) and the local Go (${local ?? 'none'}); ${range(newest)}`;
 }
 
-/** Integer 1–65535, written in decimal. */
-export function validatePort(value: number): Validation {
-  return Number.isInteger(value) && value >= 1 && value <= 65535 ? true : 'use a number from 1 to 65535';
+/** An integer from min to max, written in decimal; the bounds come from the option table. */
+export function validateInteger(min: number, max: number): (value: number) => Validation {
+  return (value) =>
+    Number.isInteger(value) && value >= min && value <= max ? true : `use a number from ${min} to ${max}`;
 }
 
 /** A value from a fixed list. */

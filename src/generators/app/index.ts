@@ -3,7 +3,7 @@ import { templateData, replayCommand, shellQuote } from '../../lib/derive.js';
 import { which } from '../../lib/go.js';
 import { generatorPath, templatesPath } from '../../lib/paths.js';
 import { OptionsGenerator, type GenOptions } from '../../lib/base-generator.js';
-import { APP_OPTION_NAMES, type Answers } from '../../lib/options.js';
+import { APP_OPTION_NAMES, fixedAnswers, storedAnswers, type Answers } from '../../lib/options.js';
 import DockerGenerator from '../docker/index.js';
 import { DOCKER_FILES } from '../docker/files.js';
 import { APP_FILES } from './files.js';
@@ -25,11 +25,11 @@ export default class AppGenerator extends OptionsGenerator {
 
   async prompting(): Promise<void> {
     await this.promptMissing(APP_OPTION_NAMES);
-    Object.assign(this.answers, { main: '.', cgo: false });
+    Object.assign(this.answers, fixedAnswers('app'));
   }
 
   async configuring(): Promise<void> {
-    this.config.set(this.answers);
+    this.config.set(storedAnswers('app', this.answers));
     // One Dockerfile template in the project: the docker generator's, fed with these answers.
     const options: Partial<GenOptions> = { ...this.answers, composed: true, preset: this.options.preset, yes: true };
     await this.composeWith<DockerGenerator>({ Generator: DockerGenerator, path: generatorPath('docker') }, options);

@@ -3,7 +3,16 @@ import { relative } from 'node:path';
 import { replayCommand, templateData } from '../../lib/derive.js';
 import { CONFIG_FILE, OptionsGenerator, type GenOptions } from '../../lib/base-generator.js';
 import { goVersionForModule, localGoMinor } from '../../lib/go.js';
-import { DOCKER_OPTION_NAMES, OPTIONS, OptionError, checkOption, type Answers } from '../../lib/options.js';
+import {
+  APP_OPTION_NAMES,
+  DOCKER_OPTION_NAMES,
+  OPTIONS,
+  OptionError,
+  checkOption,
+  fixedAnswers,
+  storedAnswers,
+  type Answers,
+} from '../../lib/options.js';
 import { readProject, type Project } from '../../lib/project.js';
 import { templatesPath } from '../../lib/paths.js';
 import { DOCKER_FILES, INCLUDE_LINE } from './files.js';
@@ -34,10 +43,8 @@ export default class DockerGenerator extends OptionsGenerator {
     if (this.options.composed) {
       // Composed by the app generator: its answers are final, and go.mod is not on disk yet.
       this.preset = this.loadPreset();
-      for (const key of ['name', 'modulePath', 'goVersion', 'base', 'port', 'healthcheck'] as const) {
-        (this.answers as Record<string, unknown>)[key] = this.options[key];
-      }
-      Object.assign(this.answers, { main: '.', cgo: false });
+      for (const key of APP_OPTION_NAMES) (this.answers as Record<string, unknown>)[key] = this.options[key];
+      Object.assign(this.answers, fixedAnswers('app'));
       return;
     }
     const project = readProject(this.destinationRoot());
@@ -92,8 +99,7 @@ export default class DockerGenerator extends OptionsGenerator {
     const project = this.project!;
     this.answers.modulePath = project.mod.module;
     this.answers.healthcheck = project.healthcheckMains.includes(this.answers.main!);
-    const { main, cgo, name, base, port } = this.answers;
-    this.config.set({ main, cgo, name, base, port });
+    this.config.set(storedAnswers('docker', this.answers));
   }
 
   writing(): void {
@@ -152,7 +158,7 @@ export default class DockerGenerator extends OptionsGenerator {
     lines.push(
       '',
       'Replay this run without questions:',
-      `  ${replayCommand(a, ['main', 'cgo', 'name', 'base', 'port'], {
+      `  ${replayCommand(a, DOCKER_OPTION_NAMES, {
         program: 'go-minimal docker',
         folder: folder || undefined,
         preset: typeof this.options.preset === 'string' ? this.options.preset : undefined,
