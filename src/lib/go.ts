@@ -53,11 +53,6 @@ export function localGoMinor(): string | undefined {
 const NEWEST = GO_VERSIONS[GO_VERSIONS.length - 1]!;
 const OLDEST_SUPPORTED = GO_VERSIONS[0]!;
 
-/** The newest `1.N` accepted: the newer of the table's newest and the local Go. */
-export function newestGoMinor(local: string | undefined): number {
-  return Math.max(minorNumber(NEWEST), local ? minorNumber(local) : 0);
-}
-
 /**
  * Default goVersion: the local toolchain's `1.N` when Go still supports it (or it is newer than
  * the table), else the newest supported release. `note` says why the local Go was passed over.
