@@ -27,3 +27,4 @@ export { templateData, replayCommand, type TemplateData } from './lib/derive.js'
 export { IMAGES, BASES, builderImage, finalImage } from './lib/images.js';
 export { GO_VERSIONS } from './lib/go.js';
 export { generatorPath, templatesPath } from './lib/paths.js';
+export { writeImageFiles } from './generators/docker/files.js';

@@ -353,9 +353,8 @@ describe('derived from the option table', () => {
     writeFileSync(join(dir, 'main.go'), main(max + 1));
     assert.deepEqual(readProject(dir).ports, {});
   });
-  it('formats help lines in one place, for the CLI, yo and the schema', () => {
-    assert.equal(optionHelp('port', 'cli'), 'Port the service listens on: an integer from 1 to 65535. Default: 8080.');
-    assert.equal(optionHelp('port', 'yo'), 'Port the service listens on: an integer from 1 to 65535 (default: 8080)');
+  it('formats help lines in one place, for both helps and the schema', () => {
+    assert.equal(optionHelp('port', 'help'), 'Port the service listens on: an integer from 1 to 65535. Default: 8080.');
     assert.equal(presetSchema().properties.port.description, optionHelp('port', 'schema'));
   });
 });

@@ -7,32 +7,34 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { localGoMinor } from './go.js';
+import { flagsOf, givenOption, helpText } from './flags.js';
 import {
   OPTIONS,
-  RUN_OPTIONS,
   checkOption,
   folderNameOf,
   kebab,
-  optionHelp,
   promptValidator,
   OptionError,
   type AnswerName,
   type Answers,
   type DefaultContext,
+  type GeneratorName,
   type OptionSpec,
 } from './options.js';
 import { findPresetFile, loadPreset, parsePreset, type Preset, type PresetInput } from './preset.js';
 
-/** Options as parsed: table options stay raw (validated in initializing), absent ones undefined. */
+/**
+ * Options as given: in code (a team generator, yeoman-test, the bin) in camelCase; under yo as
+ * yeoman parsed the kebab-case flags. Read them with {@link OptionsGenerator.given}. Table options
+ * stay raw (validated in initializing); absent ones are undefined.
+ */
 export type GenOptions = BaseOptions &
   Partial<Record<AnswerName, unknown>> & {
     yes?: boolean;
     force?: boolean;
     /** A preset file, or (from a team generator) a preset object. */
     preset?: string | PresetInput;
-    'skip-install'?: boolean;
-    /** Set when the app generator composes the docker generator. */
-    composed?: boolean;
+    skipInstall?: boolean;
   };
 
 /** The stored config file, named in error messages. */
@@ -48,24 +50,51 @@ export abstract class OptionsGenerator extends Generator<Partial<Answers>, GenOp
   answers: Partial<Answers> = {};
   preset?: Preset;
 
-  /** Registers the table's options (without defaults: an absent flag stays undefined) and the run options. */
-  protected registerOptions(names: AnswerName[]): void {
+  /** Which options this generator takes (the option table's owners). */
+  abstract readonly generatorName: GeneratorName;
+
+  /**
+   * Registers the generator's flags with yeoman, as the bin parses them (flags.ts): kebab-case,
+   * without defaults (an absent flag stays undefined).
+   */
+  protected registerOptions(generator: GeneratorName): void {
     // A team generator may pass a preset object; option parsing would turn it into a string.
     const given = this.options.preset;
-    for (const name of names) {
-      this.option(name, {
-        type: OPTIONS[name].kind === 'boolean' ? Boolean : String,
-        description: optionHelp(name, 'yo'),
+    for (const f of flagsOf(generator)) {
+      this.option(f.flag, {
+        type: f.type === 'boolean' ? Boolean : String,
+        description: f.help,
+        ...(f.short ? { alias: f.short } : {}),
       });
     }
-    this.option('yes', { type: Boolean, alias: RUN_OPTIONS.yes.alias, description: RUN_OPTIONS.yes.description });
-    this.option('preset', { type: String, description: RUN_OPTIONS.preset.description });
     if (given && typeof given === 'object') this.options.preset = given;
+  }
+
+  /** `yo go-minimal --help`: the bin's help, from the same table. */
+  override help(): string {
+    return helpText(this.generatorName, 'yo');
+  }
+
+  /**
+   * The .yo-rc.json key, also from create-go-minimal (the same generator, bundled): a project
+   * keeps one config whichever front door made it.
+   */
+  override rootGeneratorName(): string {
+    const name = super.rootGeneratorName();
+    return name === 'create-go-minimal' ? 'generator-go-minimal' : name;
+  }
+
+  /** An option as given: a kebab-case flag (yo) or a camelCase option (code); both differing is refused. */
+  protected given(name: string): unknown {
+    const options = this.options as Record<string, unknown>;
+    // yeoman-generator registers --skip-install itself, with the default false: false there means
+    // "not given" (the only one of its own options that is also ours).
+    return givenOption(options['skip-install'] === false ? { ...options, 'skip-install': undefined } : options, name);
   }
 
   /** No questions: --yes, or no terminal to ask on. */
   get nonInteractive(): boolean {
-    return Boolean(this.options.yes) || process.stdin.isTTY !== true;
+    return Boolean(this.given('yes')) || process.stdin.isTTY !== true;
   }
 
   /** Notes already printed (a prompt may compute its default more than once). */
@@ -103,7 +132,7 @@ export abstract class OptionsGenerator extends Generator<Partial<Answers>, GenOp
     const preset = this.preset;
     const stored = this.config.getAll() as Record<string, unknown>;
     for (const name of names) {
-      const flag = this.options[name] as unknown;
+      const flag = this.given(name);
       const locked = preset?.locked.includes(name);
       let value: unknown;
       if (flag !== undefined) {
@@ -157,15 +186,16 @@ export abstract class OptionsGenerator extends Generator<Partial<Answers>, GenOp
     }
   }
 
-  /** A built-in template, or the preset's file of the same relative path. */
-  protected templateSource(template: string): string {
+  /** A built-in template (of `root`, default this generator's templates), or the preset's file of the same relative path. */
+  protected templateSource(template: string, root = this.sourceRoot()): string {
     const dir = this.preset?.templatesDir;
     if (dir && existsSync(join(dir, template))) return join(dir, template);
-    return this.templatePath(template);
+    return join(root, template);
   }
 
-  protected renderFiles(files: readonly FileEntry[], data: object): void {
-    for (const file of files) this.renderTemplate(this.templateSource(file.template), file.dest, data);
+  /** Renders templates (of `root`, default this generator's) with the data. */
+  renderFiles(files: readonly FileEntry[], data: object, root?: string): void {
+    for (const file of files) this.renderTemplate(this.templateSource(file.template, root), file.dest, data);
   }
 
   /**
@@ -191,7 +221,7 @@ export abstract class OptionsGenerator extends Generator<Partial<Answers>, GenOp
    * `conflicts` step, after `transform`).
    */
   protected refuseConflicts(): void {
-    if (!this.nonInteractive || this.options.force) return;
+    if (!this.nonInteractive || this.given('force')) return;
     const root = this.destinationRoot();
     const conflicting: string[] = [];
     for (const file of this.env.sharedFs.all()) {

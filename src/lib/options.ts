@@ -281,29 +281,36 @@ export function storedAnswers(generator: GeneratorName, answers: Partial<Answers
 export const validatePort = OPTIONS.port.validate;
 
 /**
- * An option's help text, formatted in one place: `go-minimal --help` ('cli'), yo's `--help`
- * ('yo', the option's description) and the preset schema's description ('schema'). The first two
- * differed before the table owned them, and still do: '. Default: x.' against ' (default: x)'.
+ * An option's help text, formatted in one place: both help views (`go-minimal --help` and
+ * `yo go-minimal --help`, see flags.ts) show 'help'; the preset schema's description is 'schema'.
  */
-export function optionHelp(name: AnswerName, style: 'cli' | 'yo' | 'schema'): string {
+export function optionHelp(name: AnswerName, style: 'help' | 'schema'): string {
   const { description, accepted, defaultHelp } = OPTIONS[name];
   const what = `${description}: ${accepted}`;
-  if (style === 'schema') return what;
-  return style === 'cli' ? `${what}. Default: ${defaultHelp}.` : `${what} (default: ${defaultHelp})`;
+  return style === 'schema' ? what : `${what}. Default: ${defaultHelp}.`;
 }
 
-/** Options that steer a run rather than shape the project. */
+/** Options that steer a run rather than shape the project, and the generators that take them. */
 export const RUN_OPTIONS = {
-  yes: { type: 'boolean', alias: 'y', description: 'Accept defaults for every unanswered question: no prompt at all' },
+  yes: {
+    type: 'boolean',
+    alias: 'y',
+    for: ['app', 'docker'],
+    description: 'Accept defaults for every unanswered question: no prompt at all',
+  },
   preset: {
     type: 'string',
     alias: undefined,
+    for: ['app', 'docker'],
     description:
       'A team preset file (JSON): defaults, locked options, templatesDir. Default: .go-minimal.json in the folder, a parent or ~',
   },
-  force: { type: 'boolean', alias: 'f', description: 'Overwrite existing files that differ' },
-  skipInstall: { type: 'boolean', alias: undefined, description: 'Do not run go mod tidy' },
-} as const;
+  force: { type: 'boolean', alias: 'f', for: ['app', 'docker'], description: 'Overwrite existing files that differ' },
+  skipInstall: { type: 'boolean', alias: undefined, for: ['app'], description: 'Do not run go mod tidy' },
+} as const satisfies Record<
+  string,
+  { type: 'boolean' | 'string'; alias: string | undefined; for: readonly GeneratorName[]; description: string }
+>;
 
 export function kebab(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -319,8 +326,9 @@ export class OptionError extends Error {
   }
 }
 
-function describeValue(raw: unknown): string {
-  return typeof raw === 'string' ? `"${raw}"` : (JSON.stringify(raw) ?? String(raw));
+/** A value as an error message quotes it: strings in double quotes, control characters escaped (one line). */
+export function describeValue(raw: unknown): string {
+  return JSON.stringify(raw) ?? String(raw);
 }
 
 /** One line: names the option, the value and what is accepted. */

@@ -1,22 +1,23 @@
 import { relative } from 'node:path';
 import { templateData, replayCommand, shellQuote } from '../../lib/derive.js';
 import { which } from '../../lib/go.js';
-import { generatorPath, templatesPath } from '../../lib/paths.js';
+import { templatesPath } from '../../lib/paths.js';
 import { OptionsGenerator, type GenOptions } from '../../lib/base-generator.js';
 import { APP_OPTION_NAMES, fixedAnswers, storedAnswers, type Answers } from '../../lib/options.js';
-import DockerGenerator from '../docker/index.js';
-import { DOCKER_FILES } from '../docker/files.js';
+import { DOCKER_FILES, writeImageFiles } from '../docker/files.js';
 import { APP_FILES } from './files.js';
 
 /** `yo go-minimal` / `go-minimal`: a new standard-library Go service and its image. */
 export default class AppGenerator extends OptionsGenerator {
+  readonly generatorName = 'app';
+
   constructor(args: string[], opts: GenOptions) {
     // customInstallTask: no npm install (there is no package.json); install() runs go mod tidy.
     // inheritTasks: a team generator that extends this class runs these steps too.
     super(args, opts, { customInstallTask: true, inheritTasks: true });
     // Explicit, so templates are found from a bundled bin too.
     this.sourceRoot(templatesPath('app'));
-    this.registerOptions(APP_OPTION_NAMES);
+    this.registerOptions('app');
   }
 
   initializing(): void {
@@ -28,16 +29,15 @@ export default class AppGenerator extends OptionsGenerator {
     Object.assign(this.answers, fixedAnswers('app'));
   }
 
-  async configuring(): Promise<void> {
+  configuring(): void {
     this.config.set(storedAnswers('app', this.answers));
-    // One Dockerfile template in the project: the docker generator's, fed with these answers.
-    const options: Partial<GenOptions> = { ...this.answers, composed: true, preset: this.options.preset, yes: true };
-    await this.composeWith<DockerGenerator>({ Generator: DockerGenerator, path: generatorPath('docker') }, options);
   }
 
   writing(): void {
     const data = templateData(this.answers as Answers);
     this.renderFiles(APP_FILES, data);
+    // One Dockerfile template in the project: the docker generator's write step, with these answers.
+    writeImageFiles(this, data);
     this.renderExtras(
       [...APP_FILES, ...DOCKER_FILES].map((f) => f.template),
       data,
@@ -49,7 +49,7 @@ export default class AppGenerator extends OptionsGenerator {
   }
 
   async install(): Promise<void> {
-    if (this.options.skipInstall || this.options['skip-install']) return;
+    if (this.given('skipInstall')) return;
     if (!which('go')) {
       this.log('warning: go is not on PATH, so `go mod tidy` was skipped; the files are complete without it.');
       return;
@@ -66,7 +66,7 @@ export default class AppGenerator extends OptionsGenerator {
     const answers = this.answers as Answers;
     const folder = relative(process.cwd(), this.destinationRoot());
     const cd = folder === '' ? '' : `cd ${shellQuote(folder)} && `;
-    const preset = this.preset && typeof this.options.preset !== 'object' ? this.preset.file : undefined;
+    const preset = this.preset && typeof this.given('preset') !== 'object' ? this.preset.file : undefined;
     this.log(`
 Created ${answers.name} (${answers.modulePath}), Go ${answers.goVersion}, ${answers.base} image, port ${answers.port}.
 

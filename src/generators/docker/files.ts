@@ -1,4 +1,6 @@
-import type { FileEntry } from '../../lib/base-generator.js';
+import type { FileEntry, OptionsGenerator } from '../../lib/base-generator.js';
+import type { TemplateData } from '../../lib/derive.js';
+import { templatesPath } from '../../lib/paths.js';
 
 /** What the docker generator writes: template (under templates/) → destination. */
 export const DOCKER_FILES: readonly FileEntry[] = [
@@ -10,3 +12,11 @@ export const DOCKER_FILES: readonly FileEntry[] = [
 
 /** The line that makes an existing Makefile offer the image targets (`-`: a missing docker.mk breaks nothing). */
 export const INCLUDE_LINE = '-include docker.mk';
+
+/**
+ * The docker generator's write step, a function of resolved answers: the docker generator calls
+ * it for an existing module, the app generator for its new one (one Dockerfile template).
+ */
+export function writeImageFiles(gen: OptionsGenerator, data: TemplateData): void {
+  gen.renderFiles(DOCKER_FILES, data, templatesPath('docker'));
+}

@@ -4,27 +4,26 @@ import { replayCommand, templateData } from '../../lib/derive.js';
 import { CONFIG_FILE, OptionsGenerator, type GenOptions } from '../../lib/base-generator.js';
 import { goVersionForModule, localGoMinor } from '../../lib/go.js';
 import {
-  APP_OPTION_NAMES,
   DOCKER_OPTION_NAMES,
   OPTIONS,
   OptionError,
   checkOption,
-  fixedAnswers,
   storedAnswers,
   type Answers,
 } from '../../lib/options.js';
 import { readProject, type Project } from '../../lib/project.js';
 import { templatesPath } from '../../lib/paths.js';
-import { DOCKER_FILES, INCLUDE_LINE } from './files.js';
+import { DOCKER_FILES, INCLUDE_LINE, writeImageFiles } from './files.js';
 
 const INCLUDE_RE = /^\s*-?include\s+docker\.mk\s*$/m;
 
 /**
  * `yo go-minimal:docker` / `go-minimal docker`: adds the image (Dockerfile, .dockerignore,
- * docker.mk) to an existing Go module, derived from its go.mod and code. The app generator
- * composes it, so the project has one Dockerfile template.
+ * docker.mk) to an existing Go module, derived from its go.mod and code. Its write step
+ * (writeImageFiles) is what the app generator calls, so a project has one Dockerfile template.
  */
 export default class DockerGenerator extends OptionsGenerator {
+  readonly generatorName = 'docker';
   project?: Project;
   /** Set when an existing Makefile needs the include line and we may not add it. */
   includeHint = false;
@@ -32,27 +31,20 @@ export default class DockerGenerator extends OptionsGenerator {
   goNote?: string;
 
   constructor(args: string[], opts: GenOptions) {
-    // Composed by the app generator, the app's install task is the one (only one may exist).
-    super(args, opts, { customInstallTask: opts.composed ? undefined : true, inheritTasks: true });
+    // customInstallTask: nothing to install (no package.json, and go.mod is the user's).
+    super(args, opts, { customInstallTask: true, inheritTasks: true });
     // Explicit, so templates are found from a bundled bin too.
     this.sourceRoot(templatesPath('docker'));
-    this.registerOptions(DOCKER_OPTION_NAMES);
+    this.registerOptions('docker');
   }
 
   initializing(): void {
-    if (this.options.composed) {
-      // Composed by the app generator: its answers are final, and go.mod is not on disk yet.
-      this.preset = this.loadPreset();
-      for (const key of APP_OPTION_NAMES) (this.answers as Record<string, unknown>)[key] = this.options[key];
-      Object.assign(this.answers, fixedAnswers('app'));
-      return;
-    }
     const project = readProject(this.destinationRoot());
     this.project = project;
     if (project.mains.length === 0) {
       throw new OptionError(`No main package in ${this.destinationRoot()} or cmd/*: nothing to put in an image.`);
     }
-    const flagMain = this.options.main;
+    const flagMain = this.given('main');
     if (flagMain !== undefined) {
       const normal = OPTIONS.main.coerce(flagMain);
       if (normal === undefined || !project.mains.includes(normal)) {
@@ -78,7 +70,7 @@ export default class DockerGenerator extends OptionsGenerator {
   }
 
   async prompting(): Promise<void> {
-    if (this.options.composed || !this.project) return;
+    if (!this.project) return;
     await this.promptMissing(DOCKER_OPTION_NAMES, { project: this.project }, { main: this.project.mains });
     this.checkCgo();
   }
@@ -95,7 +87,6 @@ export default class DockerGenerator extends OptionsGenerator {
   }
 
   configuring(): void {
-    if (this.options.composed) return;
     const project = this.project!;
     this.answers.modulePath = project.mod.module;
     this.answers.healthcheck = project.healthcheckMains.includes(this.answers.main!);
@@ -104,8 +95,7 @@ export default class DockerGenerator extends OptionsGenerator {
 
   writing(): void {
     const data = templateData(this.answers as Answers, { vendored: this.project?.hasVendor });
-    this.renderFiles(DOCKER_FILES, data);
-    if (this.options.composed) return;
+    writeImageFiles(this, data);
     this.renderExtras(
       DOCKER_FILES.map((f) => f.template),
       data,
@@ -114,7 +104,7 @@ export default class DockerGenerator extends OptionsGenerator {
     if (!existsSync(makefile)) return;
     const current = readFileSync(makefile, 'utf8');
     if (INCLUDE_RE.test(current)) return;
-    if (this.nonInteractive && !this.options.force) {
+    if (this.nonInteractive && !this.given('force')) {
       this.includeHint = true;
       return;
     }
@@ -124,11 +114,10 @@ export default class DockerGenerator extends OptionsGenerator {
   }
 
   transform(): void {
-    if (!this.options.composed) this.refuseConflicts();
+    this.refuseConflicts();
   }
 
   end(): void {
-    if (this.options.composed) return;
     const a = this.answers as Answers;
     const project = this.project!;
     const lines = [
@@ -161,7 +150,7 @@ export default class DockerGenerator extends OptionsGenerator {
       `  ${replayCommand(a, DOCKER_OPTION_NAMES, {
         program: 'go-minimal docker',
         folder: folder || undefined,
-        preset: typeof this.options.preset === 'string' ? this.options.preset : undefined,
+        preset: typeof this.given('preset') === 'string' ? (this.given('preset') as string) : undefined,
       })}`,
       '',
     );

@@ -1,0 +1,184 @@
+/**
+ * The one front door: how a command line becomes options, and how options are described. The bin
+ * (`go-minimal`, `create-go-minimal`) parses argv with {@link parseFlags}; under `yo`, the
+ * generator registers the same flags with yeoman ({@link flagsOf}) and prints the same
+ * {@link helpText}; both read the parsed values through {@link givenOptions}. Everything comes
+ * from the option table (options.ts): one spelling per flag (kebab-case), one help text.
+ *
+ * This module loads no yeoman code: `--help` and `--version` stay as fast as node starts.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import {
+  OPTIONS,
+  RUN_OPTIONS,
+  OptionError,
+  describeValue,
+  kebab,
+  optionHelp,
+  optionNames,
+  type GeneratorName,
+} from './options.js';
+
+/** One command-line flag. `name` is the option's key in code (camelCase); `flag` its spelling. */
+export interface Flag {
+  name: string;
+  flag: string;
+  type: 'boolean' | 'string';
+  short?: string;
+  /** `<value>` shown after a string flag in the help. */
+  value?: string;
+  /** A table boolean: `--no-<flag>` sets it false (shown as `--[no-]<flag>`). */
+  negatable?: boolean;
+  help: string;
+}
+
+/** The flags of a generator: its table options in the order it asks them, then the run options. */
+export function flagsOf(generator: GeneratorName): Flag[] {
+  const table: Flag[] = optionNames(generator).map((name) => ({
+    name,
+    flag: kebab(name),
+    type: OPTIONS[name].kind === 'boolean' ? 'boolean' : 'string',
+    value: OPTIONS[name].kind === 'boolean' ? undefined : '<value>',
+    negatable: OPTIONS[name].kind === 'boolean',
+    help: optionHelp(name, 'help'),
+  }));
+  const run: Flag[] = Object.entries(RUN_OPTIONS)
+    .filter(([, spec]) => (spec.for as readonly string[]).includes(generator))
+    .map(([name, spec]) => ({
+      name,
+      flag: kebab(name),
+      type: spec.type,
+      short: spec.alias,
+      value: spec.type === 'string' ? '<file>' : undefined,
+      help: `${spec.description}.`,
+    }));
+  return [...table, ...run];
+}
+
+/** How each front end names a command. */
+const PROGRAMS = {
+  bin: { app: 'go-minimal [folder]', docker: 'go-minimal docker [folder]' },
+  yo: { app: 'yo go-minimal', docker: 'yo go-minimal:docker' },
+} as const;
+
+const SUMMARIES: Record<GeneratorName, string> = {
+  app: `Scaffolds a standard-library Go HTTP service with a minimal, non-root container image into
+the folder (default: the current one, created if missing).`,
+  docker: `Adds a Dockerfile, .dockerignore and docker.mk (image targets) to the existing Go module in
+the folder (default: the current one), derived from its go.mod and code, and stores the answers
+in .yo-rc.json for the next run. Writes nothing else.`,
+};
+
+const EXAMPLES: Record<GeneratorName, string> = {
+  app: '--name hello --base distroless --port 9090 --yes',
+  docker: '--main ./cmd/api --yes',
+};
+
+/** The help of a command, the same for the bin and for yo (only the program name differs). */
+export function helpText(generator: GeneratorName, frontEnd: 'bin' | 'yo' = 'bin'): string {
+  const rows: [string, string][] = flagsOf(generator).map((f) => {
+    const spelled = f.negatable ? `--[no-]${f.flag}` : `--${f.flag}`;
+    return [`${f.short ? `-${f.short}, ` : ''}${spelled}${f.value ? ` ${f.value}` : ''}`, f.help];
+  });
+  rows.push(['-h, --help', 'Show this help.']);
+  if (frontEnd === 'bin') rows.push(['-v, --version', 'Print the version.']);
+  const width = Math.max(...rows.map(([flag]) => flag.length));
+  const program = PROGRAMS[frontEnd][generator];
+  const other =
+    generator === 'app'
+      ? `\n${PROGRAMS[frontEnd].docker.split(' [')[0]} --help: the image for an existing Go module.\n`
+      : '';
+  return `Usage: ${program} [options]
+
+${SUMMARIES[generator]}
+Asks for every option not given, unless --yes (or without a terminal).
+Flags override answers stored in .yo-rc.json, which override a preset, which overrides defaults.
+
+Options:
+${rows.map(([flag, text]) => `  ${flag.padEnd(width)}  ${text}`).join('\n')}
+
+Example:
+  ${program.split(' [')[0]} ${EXAMPLES[generator]}
+${other}`;
+}
+
+/** A command line the bin cannot take: exit 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export interface ParsedFlags {
+  /** Given options, keyed as in code (camelCase); absent ones are absent. */
+  options: Record<string, unknown>;
+  positionals: string[];
+  help: boolean;
+  version: boolean;
+}
+
+/** Parses a bin command line: kebab-case flags only, each at most once. */
+export function parseFlags(args: string[], generator: GeneratorName): ParsedFlags {
+  const flags = flagsOf(generator);
+  const config: NonNullable<ParseArgsConfig['options']> = {
+    help: { type: 'boolean', short: 'h' },
+    version: { type: 'boolean', short: 'v' },
+  };
+  for (const f of flags) config[f.flag] = { type: f.type, ...(f.short ? { short: f.short } : {}) };
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: config,
+      allowPositionals: true,
+      allowNegative: true,
+      strict: true,
+      tokens: true,
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0]!);
+  }
+  const seen = new Map<string, string>();
+  for (const token of parsed.tokens) {
+    if (token.kind !== 'option') continue;
+    const earlier = seen.get(token.name);
+    if (earlier !== undefined) {
+      throw new UsageError(
+        `--${token.name} is given twice (${earlier} and ${token.rawName}${token.value === undefined ? '' : ` ${describeValue(token.value)}`}): give it once`,
+      );
+    }
+    seen.set(token.name, `${token.rawName}${token.value === undefined ? '' : ` ${describeValue(token.value)}`}`);
+  }
+  const values = parsed.values as Record<string, unknown>;
+  const options: Record<string, unknown> = {};
+  for (const f of flags) if (values[f.flag] !== undefined) options[f.name] = values[f.flag];
+  return { options, positionals: parsed.positionals, help: values.help === true, version: values.version === true };
+}
+
+/**
+ * An option as given to a generator, whichever way it came: a flag under yo (kebab-case, as
+ * yeoman parsed it) or an option passed in code (camelCase: the bin, a team generator,
+ * yeoman-test). Both spellings with different values is refused in one line.
+ */
+export function givenOption(options: Record<string, unknown>, name: string): unknown {
+  const flag = kebab(name);
+  const a = options[flag];
+  const b = flag === name ? undefined : options[name];
+  if (a !== undefined && b !== undefined && a !== b) {
+    throw new OptionError(
+      `--${flag} is given twice, as ${describeValue(a)} and (as ${name}) ${describeValue(b)}: give it once.`,
+    );
+  }
+  return a ?? b;
+}
+
+/** Every option of a generator as given (see {@link givenOption}), keyed in camelCase. */
+export function givenOptions(options: Record<string, unknown>, generator: GeneratorName): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of flagsOf(generator)) {
+    const value = givenOption(options, f.name);
+    if (value !== undefined) out[f.name] = value;
+  }
+  return out;
+}
