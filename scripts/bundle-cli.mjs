@@ -1,23 +1,23 @@
-// Bundles the `go-minimal` bin (dist/cli.js, as tsc compiled it) with esbuild into one ES module
-// that replaces it, so that a run loads one file instead of ~1,200 ES modules (yeoman-environment,
-// yeoman-generator, lodash-es, execa, inquirer, …): ≈ 0.3 s instead of ≈ 1.1 s. Called by
-// scripts/build.mjs after tsc; `bench/run.mjs` measures the effect.
+// Builds create-go-minimal (packages/create-go-minimal): the `go-minimal` bin (dist/cli.js as tsc
+// compiled it) bundled with esbuild, with every dependency inside, so that the package has no
+// runtime dependencies and `npm create go-minimal` installs one package in seconds instead of
+// ~330. It is that package's only runtime path; generator-go-minimal itself ships no bundle (its
+// bin and `yo` load the same modules from node_modules). Called by scripts/build.mjs after tsc.
 //
-// Only the bin is bundled. dist/index.js and dist/generators/** stay as tsc wrote them: they are
-// what `yo` and `import 'generator-go-minimal'` load, with their dependencies from node_modules,
-// which the package keeps as regular dependencies. The bundle holds the same generator code.
+// Code splitting keeps the entry small: `--help`, `--version` and a bad flag load the entry and
+// the option table only; yeoman (≈ 1,200 modules, one chunk) loads when a run starts.
 //
 // Three things a bundle changes, each handled here and checked so that a dependency update that
 // invalidates them fails the build instead of the bin:
 // 1. CommonJS dependencies call require() on Node built-ins: the banner defines `require`.
 // 2. yeoman-environment and yeoman-generator read their own package.json next to their module
-//    (for their version, which the generator checks against the environment's); in the bundle
-//    that path would be ours. Those reads are replaced by the version at build time.
+//    (for their version, which the generator checks against the environment's, and their name);
+//    in the bundle that path is not there. Those reads are replaced by the value at build time.
 // 3. fly-import (yeoman-environment's on-the-fly installer, which go-minimal never uses) imports
 //    @npmcli/arborist and with it npm's whole install stack (≈ 2.3 MB, 440 modules) at load
-//    time, though it only constructs it on use. That import is replaced by a class that loads
-//    the real @npmcli/arborist from node_modules when it is constructed: same behaviour, later.
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+//    time, though it only constructs it on use. That import is replaced by a class that throws
+//    when constructed: create-go-minimal installs nothing.
+import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -37,9 +37,13 @@ const PATCHES = {
     "require('../package.json').version",
     (pkg) => JSON.stringify(pkg.version),
   ],
+  'yeoman-environment/dist/module-lookup.js': [
+    "JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json')).toString()).name",
+    (pkg) => JSON.stringify(pkg.name),
+  ],
 };
 
-/** Imports resolved to a stand-in that loads the real CommonJS module on first construction. */
+/** Imports resolved to a stand-in class that throws when constructed (never, in a go-minimal run). */
 const LOAD_ON_CONSTRUCT = ['@npmcli/arborist'];
 
 const patchPlugin = {
@@ -63,12 +67,10 @@ const patchPlugin = {
     build.onResolve({ filter: lazy }, (args) => ({ path: args.path, namespace: 'load-on-construct' }));
     build.onLoad({ filter: /.*/, namespace: 'load-on-construct' }, (args) => ({
       loader: 'js',
-      contents: `import { createRequire } from 'node:module';
-/** ${args.path}, loaded from node_modules when first constructed (bundled by scripts/bundle-cli.mjs). */
+      contents: `/** ${args.path} is not bundled (scripts/bundle-cli.mjs): create-go-minimal installs nothing. */
 export default class {
-  constructor(...args) {
-    const Real = createRequire(import.meta.url)(${JSON.stringify(args.path)});
-    return new Real(...args);
+  constructor() {
+    throw new Error(${JSON.stringify(`${args.path} is not part of create-go-minimal`)});
   }
 }
 `,
@@ -81,22 +83,26 @@ export default class {
   },
 };
 
+/** The workspace package this builds. */
+export const CREATE_DIR = join(root, 'packages/create-go-minimal');
+
 /**
- * Bundles dist/cli.js in place (it must exist: tsc first).
- * @returns {Promise<{ bytes: number, modules: number, ms: number }>}
+ * Bundles dist/cli.js (tsc first) into packages/create-go-minimal/dist with the templates, the
+ * preset schema and the bundled packages' licences.
+ * @returns {Promise<{ bytes: number, entryBytes: number, modules: number, ms: number }>}
  */
-export async function bundleCli() {
+export async function bundleCreate() {
   const t0 = performance.now();
   const esbuild = await import('esbuild');
-  const entry = join(root, 'dist/cli.js');
-  if (readFileSync(entry, 'utf8').includes('__goMinimalCreateRequire'))
-    throw new Error('bundle-cli: dist/cli.js is already a bundle: run `npm run build` (tsc, then this)');
+  const out = join(CREATE_DIR, 'dist');
+  rmSync(out, { recursive: true, force: true });
   const result = await esbuild.build({
     absWorkingDir: root,
-    entryPoints: [entry],
-    outfile: entry,
-    allowOverwrite: true,
+    entryPoints: { cli: join(root, 'dist/cli.js') },
+    outdir: out,
+    chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
+    splitting: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
@@ -104,16 +110,36 @@ export async function bundleCli() {
     banner: {
       js: "import { createRequire as __goMinimalCreateRequire } from 'node:module';\nconst require = __goMinimalCreateRequire(import.meta.url);",
     },
-    legalComments: 'eof',
+    legalComments: 'none',
     metafile: true,
     logLevel: 'warning',
     plugins: [patchPlugin],
   });
-  const output = Object.values(result.metafile.outputs)[0];
-  const modules = Object.keys(output.inputs).length;
-  // The bundle is a copy of its dependencies' code: their licence texts go next to it.
+  for (const gen of readdirSync(join(root, 'dist/generators'))) {
+    const templates = join(root, 'dist/generators', gen, 'templates');
+    if (existsSync(templates)) cpSync(templates, join(out, 'generators', gen, 'templates'), { recursive: true });
+  }
+  cpSync(join(root, 'dist/preset.schema.json'), join(out, 'preset.schema.json'));
+  chmodSync(join(out, 'cli.js'), 0o755);
+  const outputs = Object.entries(result.metafile.outputs);
+  const inputs = new Set(outputs.flatMap(([, o]) => Object.keys(o.inputs)));
+  writeLicences(inputs, join(out, 'LICENSES.txt'));
+  return {
+    bytes: outputs.reduce((sum, [file]) => sum + statSync(join(root, file)).size, 0),
+    entryBytes: statSync(join(out, 'cli.js')).size,
+    modules: inputs.size,
+    ms: Math.round(performance.now() - t0),
+  };
+}
+
+/**
+ * The bundle is a copy of its dependencies' code: their licence texts go next to it.
+ * @param {Set<string>} inputs bundled files, relative to the repository
+ * @param {string} file
+ */
+function writeLicences(inputs, file) {
   const packages = new Map();
-  for (const input of Object.keys(output.inputs)) {
+  for (const input of inputs) {
     const m = input.match(/^(.*node_modules\/((?:@[^/]+\/)?[^/]+))\/(?!.*node_modules\/)/);
     if (m) packages.set(m[2], join(root, m[1]));
   }
@@ -121,20 +147,21 @@ export async function bundleCli() {
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, dir]) => {
       const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-      const file = readdirSync(dir).find((f) => /^(licen[cs]e|copying)/i.test(f));
-      const text = file
-        ? readFileSync(join(dir, file), 'utf8').trim()
+      const licence = readdirSync(dir).find((f) => /^(licen[cs]e|copying)/i.test(f));
+      const text = licence
+        ? readFileSync(join(dir, licence), 'utf8').trim()
         : `(no licence file; package.json says ${pkg.license})`;
       return `${name}@${pkg.version} (${pkg.license ?? 'see below'})\n\n${text}\n`;
     });
   writeFileSync(
-    join(root, 'dist/cli.js.LICENSES.txt'),
-    `dist/cli.js bundles these packages (scripts/bundle-cli.mjs). Their licences follow.\n\n${notices.join('\n' + '-'.repeat(78) + '\n\n')}`,
+    file,
+    `create-go-minimal bundles these packages (scripts/bundle-cli.mjs). Their licences follow.\n\n${notices.join('\n' + '-'.repeat(78) + '\n\n')}`,
   );
-  return { bytes: statSync(entry).size, modules, ms: Math.round(performance.now() - t0) };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const r = await bundleCli();
-  console.log(`dist/cli.js bundled: ${r.modules} modules, ${(r.bytes / 1e6).toFixed(2)} MB, ${r.ms} ms`);
+  const r = await bundleCreate();
+  console.log(
+    `create-go-minimal bundled: ${r.modules} modules, ${(r.bytes / 1e6).toFixed(2)} MB (entry ${r.entryBytes} B), ${r.ms} ms`,
+  );
 }

@@ -1,12 +1,13 @@
 /**
  * Where the package's own files are, found from this module's location by walking up to the
- * package.json: correct from dist/lib/*.js, from a bundled dist/cli.js, and from an install.
+ * package.json: correct from dist/lib/*.js, from create-go-minimal's bundle, and from an install.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const PACKAGE_NAME = 'generator-go-minimal';
+/** This package, or create-go-minimal: the same code bundled, with the templates beside it. */
+const PACKAGE_NAMES = ['generator-go-minimal', 'create-go-minimal'];
 
 let root: string | undefined;
 
@@ -15,12 +16,15 @@ export function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === PACKAGE_NAME) {
+    if (
+      existsSync(pkg) &&
+      PACKAGE_NAMES.includes((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name ?? '')
+    ) {
       return (root = dir);
     }
     const parent = dirname(dir);
     if (parent === dir)
-      throw new Error(`cannot find the ${PACKAGE_NAME} package above ${fileURLToPath(import.meta.url)}`);
+      throw new Error(`cannot find the ${PACKAGE_NAMES[0]} package above ${fileURLToPath(import.meta.url)}`);
     dir = parent;
   }
 }
