@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import { UsageError, helpText, parseFlags } from './lib/flags.js';
+import { describeFsError } from './lib/fs-safety.js';
 import { checkOption, optionNames, type AnswerName, type GeneratorName } from './lib/options.js';
 
 const PROGRAM = 'go-minimal';
@@ -70,7 +71,17 @@ export async function main(argv: string[]): Promise<void> {
   const target = resolve(positionals[0] ?? '.');
   if (generator === 'docker' && !existsSync(target)) fail(`no such folder: ${target}`);
   const created = !existsSync(target);
-  if (created) mkdirSync(target, { recursive: true });
+  try {
+    if (created) mkdirSync(target, { recursive: true });
+  } catch (error) {
+    fail(describeFsError(error, target) ?? (error as Error).message.split('\n')[0]!);
+  }
+  // Ctrl-C outside a prompt (a prompt reports it as an error, below): files are written
+  // synchronously, so the handler runs between files only when nothing is being written.
+  process.once('SIGINT', () => {
+    removeIfEmpty(target, created);
+    fail('interrupted.', 130);
+  });
   try {
     // Loaded on this path only (never for --help, --version or a bad flag): yeoman-environment
     // and yeoman-generator are ~1,200 ES modules. The generator is registered as the imported
@@ -88,10 +99,19 @@ export async function main(argv: string[]): Promise<void> {
     });
     await env.run([namespace], options);
   } catch (error) {
-    // Nothing written: leave no empty folder behind either.
-    if (created && readdirSync(target).length === 0) rmdirSync(target);
-    fail((error as Error).message.split('\n')[0] ?? String(error));
+    removeIfEmpty(target, created);
+    const e = error as Error;
+    // Ctrl-C at a prompt: inquirer rejects with ExitPromptError; files are not written yet.
+    if (e.name === 'ExitPromptError' || /^User force closed the prompt/.test(e.message)) {
+      fail('interrupted at a question; nothing was written.', 130);
+    }
+    fail(describeFsError(error) ?? e.message.split('\n')[0] ?? String(error));
   }
+}
+
+/** Nothing written: leave no empty folder behind either. */
+function removeIfEmpty(target: string, created: boolean): void {
+  if (created && existsSync(target) && readdirSync(target).length === 0) rmdirSync(target);
 }
 
 await main(process.argv.slice(2));

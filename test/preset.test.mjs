@@ -92,16 +92,41 @@ describe('templatesDir', () => {
 });
 
 describe('discovery', () => {
-  it('.go-minimal.json in the destination or a parent is used without --preset', async () => {
+  it('.go-minimal.json in the destination or a parent is used without --preset, for its data', async () => {
     const parent = tmp();
-    cpSync(join(FIXTURES, 'preset-team/templates'), join(parent, 'templates'), { recursive: true });
-    writeFileSync(join(parent, '.go-minimal.json'), JSON.stringify({ base: 'alpine', templatesDir: 'templates' }));
+    writeFileSync(join(parent, '.go-minimal.json'), JSON.stringify({ base: 'alpine' }));
     const dir = join(parent, 'team', 'svc');
     mkdirSync(dir, { recursive: true });
     assert.equal(findPresetFile(dir, tmp()), join(parent, '.go-minimal.json'));
     const result = await runYes({ name: 'found' }).cd(dir);
     result.assertFileContent('Dockerfile', /^FROM alpine:/m);
+  });
+  it('a found preset with templatesDir (code) is refused until named; named, it is used', async () => {
+    const parent = tmp();
+    cpSync(join(FIXTURES, 'preset-team/templates'), join(parent, 'templates'), { recursive: true });
+    const file = join(parent, '.go-minimal.json');
+    writeFileSync(file, JSON.stringify({ base: 'alpine', templatesDir: 'templates' }));
+    const dir = join(parent, 'svc');
+    mkdirSync(dir);
+    await assert.rejects(runYes({ name: 'found' }).cd(dir), {
+      message: `Refusing the preset ${file}: it was found, not named, and its templatesDir (${join(parent, 'templates')}) is code that would run; to trust it, name it: --preset ${file}.`,
+    });
+    assert.deepEqual(readdirSync(dir), []);
+    const result = await runYes({ name: 'found', preset: file }).cd(dir);
     result.assertFile('SECURITY.md');
+  });
+  it('discovery stops at the repository root and at the home folder', () => {
+    const above = tmp();
+    writeFileSync(join(above, '.go-minimal.json'), '{}');
+    const repo = join(above, 'repo');
+    mkdirSync(join(repo, '.git'), { recursive: true });
+    mkdirSync(join(repo, 'svc'));
+    assert.equal(findPresetFile(join(repo, 'svc'), tmp('gm-emptyhome-')), undefined);
+    const home = join(above, 'home');
+    mkdirSync(join(home, 'svc'), { recursive: true });
+    assert.equal(findPresetFile(join(home, 'svc'), home), undefined);
+    writeFileSync(join(repo, '.go-minimal.json'), '{}');
+    assert.equal(findPresetFile(join(repo, 'svc'), tmp('gm-emptyhome-')), join(repo, '.go-minimal.json'));
   });
   it('else the one in the home folder', () => {
     const home = tmp();

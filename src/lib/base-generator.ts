@@ -5,7 +5,9 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import Generator, { type BaseOptions } from 'yeoman-generator';
+import Generator, { type BaseOptions, type BaseFeatures } from 'yeoman-generator';
+import { commitFiles, type CommitEnv } from './commit.js';
+import { MAX_INPUT_BYTES } from './fs-safety.js';
 import { localGoMinor } from './go.js';
 import { flagsOf, givenOption, helpText } from './flags.js';
 import {
@@ -45,10 +47,31 @@ export interface FileEntry {
   dest: string;
 }
 
+/** A preset's template: a regular file of bounded size (fs-safety.ts), or one line. */
+function checkedTemplate(path: string): string {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (!stat?.isFile() || stat.size > MAX_INPUT_BYTES) {
+    throw new OptionError(
+      `Invalid template ${JSON.stringify(path)} in the preset's templatesDir: use regular files of at most ${MAX_INPUT_BYTES} bytes.`,
+    );
+  }
+  return path;
+}
+
 export abstract class OptionsGenerator extends Generator<Partial<Answers>, GenOptions> {
   /** Resolved answers; complete after prompting. */
   answers: Partial<Answers> = {};
   preset?: Preset;
+
+  constructor(args: string[], opts: GenOptions, features: BaseFeatures = {}) {
+    // Our commit (commit.ts): checked before the first byte, .yo-rc.json last, nothing through a link.
+    const ref: { gen?: OptionsGenerator } = {};
+    super(args, opts, {
+      ...features,
+      customCommitTask: () => commitFiles(ref.gen!.env as unknown as CommitEnv, ref.gen!.destinationRoot()),
+    });
+    ref.gen = this;
+  }
 
   /** Which options this generator takes (the option table's owners). */
   abstract readonly generatorName: GeneratorName;
@@ -114,13 +137,32 @@ export abstract class OptionsGenerator extends Generator<Partial<Answers>, GenOp
     };
   }
 
-  /** The preset from --preset (file or object), else a .go-minimal.json found from the destination up, or in ~. */
+  /**
+   * The preset from --preset (file or object), else a .go-minimal.json found from the
+   * destination up (see findPresetFile). Trust is explicit: templates are code (EJS runs
+   * JavaScript), so a found preset with a templatesDir is refused until the user names it.
+   * Every run that uses a preset file says which.
+   */
   protected loadPreset(): Preset | undefined {
-    const given = this.options.preset;
+    const given = this.given('preset');
     if (given && typeof given === 'object') return parsePreset(given, 'the preset object', this.destinationRoot());
-    if (typeof given === 'string' && given !== '') return loadPreset(given);
+    if (typeof given === 'string' && given !== '') {
+      return { ...loadPreset(given), origin: 'named by --preset' };
+    }
     const found = findPresetFile(this.destinationRoot());
-    return found ? loadPreset(found) : undefined;
+    if (!found) return undefined;
+    const preset = loadPreset(found);
+    if (preset.templatesDir) {
+      throw new OptionError(
+        `Refusing the preset ${found}: it was found, not named, and its templatesDir (${preset.templatesDir}) is code that would run; to trust it, name it: --preset ${found}.`,
+      );
+    }
+    return { ...preset, origin: 'found; data only' };
+  }
+
+  /** Says which preset file shaped the run (at its end: an error stays the only line). */
+  protected announcePreset(): void {
+    if (this.preset?.origin) this.log(`preset: ${this.preset.file} (${this.preset.origin})`);
   }
 
   /**
@@ -189,7 +231,7 @@ export abstract class OptionsGenerator extends Generator<Partial<Answers>, GenOp
   /** A built-in template (of `root`, default this generator's templates), or the preset's file of the same relative path. */
   protected templateSource(template: string, root = this.sourceRoot()): string {
     const dir = this.preset?.templatesDir;
-    if (dir && existsSync(join(dir, template))) return join(dir, template);
+    if (dir && existsSync(join(dir, template))) return checkedTemplate(join(dir, template));
     return join(root, template);
   }
 
@@ -205,13 +247,12 @@ export abstract class OptionsGenerator extends Generator<Partial<Answers>, GenOp
   protected renderExtras(builtIn: readonly string[], data: object): void {
     const dir = this.preset?.templatesDir;
     if (!dir) return;
-    const walk = (sub: string): string[] =>
-      readdirSync(join(dir, sub)).flatMap((name) =>
-        statSync(join(dir, sub, name)).isDirectory() ? walk(join(sub, name)) : [join(sub, name)],
-      );
-    for (const rel of walk('')) {
+    // Not following links to folders (a link loop would never end); every file is checked.
+    const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => !e.isDirectory());
+    for (const entry of files) {
+      const rel = relative(dir, join(entry.parentPath ?? entry.path, entry.name));
       if (builtIn.includes(rel)) continue;
-      this.renderTemplate(join(dir, rel), rel.replace(/\.ejs$/, ''), data);
+      this.renderTemplate(checkedTemplate(join(dir, rel)), rel.replace(/\.ejs$/, ''), data);
     }
   }
 

@@ -3,7 +3,8 @@
  * rejected) and naming a folder of templates that override or add to the built-in ones. Its JSON
  * Schema is derived from the option table and shipped in the package (dist/preset.schema.json).
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { readInputFile } from './fs-safety.js';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import {
@@ -11,6 +12,7 @@ import {
   OPTION_NAMES,
   OptionError,
   checkOption,
+  describeValue,
   optionHelp,
   type AnswerName,
   type Answers,
@@ -25,6 +27,8 @@ export interface Preset {
   locked: AnswerName[];
   /** Absolute path of the override/extra templates folder. */
   templatesDir?: string;
+  /** How a preset file came to be used, for the line every run prints (unset for an object). */
+  origin?: string;
 }
 
 /** What a preset may hold, as written: option values plus `locked`, `templatesDir`, `$schema`. */
@@ -73,14 +77,18 @@ export function presetSchema(): Record<string, unknown> {
   };
 }
 
-/** `.go-minimal.json` in dir or the nearest parent, else in the home folder. */
+/**
+ * `.go-minimal.json` in dir or a parent up to the repository root (the folder holding `.git`)
+ * or the home folder, whichever comes first; else in the home folder. Never above: a preset in
+ * a shared parent (a temporary folder, a monorepo's parent) is not picked up.
+ */
 export function findPresetFile(dir: string, home = homedir()): string | undefined {
   let current = resolve(dir);
   for (;;) {
     const candidate = join(current, PRESET_FILE);
     if (existsSync(candidate)) return candidate;
     const parent = dirname(current);
-    if (parent === current) break;
+    if (current === home || existsSync(join(current, '.git')) || parent === current) break;
     current = parent;
   }
   const inHome = join(home, PRESET_FILE);
@@ -131,15 +139,10 @@ export function parsePreset(input: unknown, file: string, baseDir = dirname(file
   return { file, defaults, locked, templatesDir };
 }
 
-/** Reads and validates a preset file. */
+/** Reads and validates a preset file (a regular file of bounded size, see readInputFile). */
 export function loadPreset(file: string): Preset {
   const path = resolve(file);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new OptionError(`Invalid --preset "${file}": no such file.`);
-  }
+  const text = readInputFile(path, `--preset ${describeValue(file)}`);
   let json: unknown;
   try {
     json = JSON.parse(text);

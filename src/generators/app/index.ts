@@ -63,6 +63,7 @@ export default class AppGenerator extends OptionsGenerator {
   }
 
   end(): void {
+    this.announcePreset();
     const answers = this.answers as Answers;
     const folder = relative(process.cwd(), this.destinationRoot());
     const cd = folder === '' ? '' : `cd ${shellQuote(folder)} && `;

@@ -118,6 +118,7 @@ export default class DockerGenerator extends OptionsGenerator {
   }
 
   end(): void {
+    this.announcePreset();
     const a = this.answers as Answers;
     const project = this.project!;
     const lines = [
