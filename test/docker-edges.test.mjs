@@ -1,5 +1,5 @@
 // The docker generator on the edges of real modules (issue 9, item 7): build constraints, indirect
-// requires, the port.
+// requires, //go:embed and .dockerignore, an existing .dockerignore, the port, time zones.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { detectPort } from '../dist/lib/ports.js';
 import { evalBuildExpr, fileBuilds } from '../dist/lib/constraints.js';
 import { goListPackages } from '../dist/lib/golist.js';
 import { which } from '../dist/lib/go.js';
+import { dockerfileProblems } from './e2e/dockerfile-checks.mjs';
 
 /** A copy of a fixture in a temp folder. */
 function fixture(name) {
@@ -38,6 +39,14 @@ function docker(dir, args = [], env = {}) {
 }
 
 const hasGo = Boolean(which('go'));
+
+/** Runs a binary in a mount namespace where /usr/share/zoneinfo is empty, as on scratch. */
+const withoutZoneinfo = (binary) =>
+  spawnSync('unshare', ['-rm', 'sh', '-c', 'mount -t tmpfs none /usr/share/zoneinfo && exec "$0"', binary], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH },
+  });
+const canHideZoneinfo = () => existsSync('/usr/share/zoneinfo') && withoutZoneinfo('/bin/true').status === 0;
 
 describe('build constraints: a //go:build ignore root gen.go with package main and import "C"', () => {
   it('is not a main package and does not turn cgo on, with go list', { skip: !hasGo && 'no go on PATH' }, () => {
@@ -118,10 +127,73 @@ describe('cgo: an // indirect require of go-sqlite3', () => {
     assert.deepEqual(p.cgoReasons, []);
     assert.deepEqual(p.indirectCgo, ['github.com/mattn/go-sqlite3']);
   });
+  it('builds statically on scratch, with a one-line note on when cgo is needed', () => {
+    const r = docker(fixture('indirect-cgo'));
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.dockerfile, /CGO_ENABLED=0 GOOS/);
+    assert.match(r.dockerfile, /^FROM scratch$/m);
+    assert.match(
+      r.out,
+      /^note: go\.mod requires github\.com\/mattn\/go-sqlite3 only indirectly, so cgo stays off; .*--cgo/m,
+    );
+  });
   it('a direct require still does', () => {
     assert.deepEqual(readProject(join(FIXTURES, 'with-requires')).cgoReasons, [
       'go.mod requires github.com/mattn/go-sqlite3, which needs cgo',
     ]);
+  });
+});
+
+describe('.dockerignore and //go:embed dist, //go:embed certs/ca.crt', () => {
+  let r;
+  before(() => {
+    const dir = fixture('embed-assets');
+    // dist/ is in this repository's .gitignore: made here.
+    mkdirSync(join(dir, 'dist'));
+    writeFileSync(join(dir, 'dist/index.html'), '<p>ui</p>\n');
+    r = docker(dir);
+  });
+  it('re-includes what the code embeds, after every exclusion', () => {
+    assert.equal(r.status, 0, r.stderr);
+    const lines = r.ignore.split('\n');
+    for (const keep of ['!certs/ca.crt', '!certs/ca.crt/**', '!dist', '!dist/**']) {
+      assert.ok(lines.indexOf(keep) > lines.lastIndexOf('**/*.crt'), `${keep} after **/*.crt`);
+      assert.ok(lines.indexOf(keep) > lines.indexOf('dist/'), `${keep} after dist/`);
+    }
+  });
+  it('says so in the end message', () =>
+    assert.match(
+      r.out,
+      /^\.dockerignore keeps certs\/ca\.crt, dist in the build context: \/\/go:embed names them\.$/m,
+    ));
+  it('a module without //go:embed gets no re-inclusions', () => {
+    const other = docker(fixture('root-main'));
+    assert.doesNotMatch(other.ignore, /^!/m);
+    assert.doesNotMatch(other.out, /go:embed/);
+  });
+});
+
+describe('an existing .dockerignore', () => {
+  const theirs = ['*.md', '!README.md', 'web/node_modules', 'fixtures/large/'];
+  it('without --force, non-interactively: refused, and left as it was', () => {
+    const dir = fixture('own-dockerignore');
+    const before = readFileSync(join(dir, '.dockerignore'), 'utf8');
+    const r = docker(dir);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /Refusing to overwrite \.dockerignore/);
+    assert.equal(r.ignore, before);
+  });
+  it('with --force, is merged: its entries kept after ours, and a re-run changes nothing', () => {
+    const dir = fixture('own-dockerignore');
+    const r = docker(dir, ['--force']);
+    assert.equal(r.status, 0, r.stderr);
+    const lines = r.ignore.split('\n');
+    for (const entry of theirs) assert.ok(lines.indexOf(entry) > lines.indexOf('.dockerignore'), entry);
+    for (const entry of ['.git', '**/*.key', '.env']) assert.ok(lines.includes(entry), entry);
+    assert.match(r.out, /the project's own entries are kept, after ours/);
+    const again = docker(dir, ['--force']);
+    assert.equal(again.status, 0, again.stderr);
+    assert.equal(again.ignore, r.ignore);
   });
 });
 
@@ -144,4 +216,78 @@ describe('the port', () => {
     assert.equal(detectPort('flag.Int("workers", 8, "n")'), undefined);
     assert.equal(detectPort('flag.Int("port", 99999, "port")'), undefined, 'out of range');
   });
+  it('a flag default below 1024: EXPOSE it, say where it came from and what binding it needs', () => {
+    const r = docker(fixture('port-flag-env'));
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.dockerfile, /^EXPOSE 80$/m);
+    assert.match(r.out, /^Port 80: from the X_PORT default of the -port flag in \.\.$/m);
+    assert.match(
+      r.out,
+      /^note: port 80 is below 1024 and the image runs as uid 65532: binding it needs net\.ipv4\.ip_unprivileged_port_start=0, which Docker sets and Kubernetes does not/m,
+    );
+  });
+  it('none found: 8080 is assumed, and the end message says so and how to set it', () => {
+    const r = docker(fixture('cmd-multi'), ['--main', './cmd/a']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.dockerfile, /^EXPOSE 8080$/m);
+    assert.match(r.out, /^note: no port found in \.\/cmd\/a .*port 8080 is assumed; set the real one with --port\.$/m);
+  });
+  it('--port given: no note', () => {
+    const r = docker(fixture('cmd-multi'), ['--main', './cmd/a', '--port', '9000']);
+    assert.doesNotMatch(r.out, /assumed|below 1024/);
+  });
+});
+
+describe('time.LoadLocation', () => {
+  it('on scratch: -tags timetzdata, with the why, and the end message says so', () => {
+    const r = docker(fixture('tz'));
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.dockerfile, /go build -trimpath -buildvcs=false -tags timetzdata -ldflags=/);
+    assert.deepEqual(dockerfileProblems(r.dockerfile, { base: 'scratch', healthcheck: false }), []);
+    assert.match(r.dockerfile, /^# -tags timetzdata: the code calls time\.LoadLocation and scratch has no/m);
+    assert.match(
+      r.out,
+      /^Time zones: the code calls time\.LoadLocation and scratch has no zoneinfo, .*-tags timetzdata/m,
+    );
+  });
+  it(
+    "the Dockerfile's go build runs where there is no zoneinfo (as on scratch); without the tag it panics",
+    { skip: (!hasGo || !canHideZoneinfo()) && 'needs go and unshare -rm' },
+    () => {
+      const dir = fixture('tz');
+      const { dockerfile } = docker(dir);
+      // The flags of the Dockerfile's go build, up to -ldflags (its value names a build arg).
+      const flags = /go build (.*?) -ldflags=/.exec(dockerfile)[1].split(' ');
+      assert.ok(flags.includes('-trimpath'), 'no GOROOT in the binary, so no zoneinfo.zip fallback');
+      const build = (out, args) =>
+        spawnSync('go', ['build', ...args, '-o', out, '.'], {
+          cwd: dir,
+          encoding: 'utf8',
+          env: { ...process.env, GOFLAGS: '', GOTOOLCHAIN: 'local', CGO_ENABLED: '0' },
+        });
+      for (const [out, args] of [
+        ['with', flags],
+        ['without', flags.filter((f) => f !== '-tags' && f !== 'timetzdata')],
+      ]) {
+        const b = build(join(dir, out), args);
+        assert.equal(b.status, 0, b.stderr);
+      }
+      assert.equal(withoutZoneinfo(join(dir, 'with')).stdout, '2026-01-01T13:00:00+01:00\n');
+      assert.match(withoutZoneinfo(join(dir, 'without')).stderr, /unknown time zone Europe\/Paris/);
+    },
+  );
+  it('on alpine too (no tzdata package in the base)', () =>
+    assert.match(docker(fixture('tz'), ['--base', 'alpine']).dockerfile, /-tags timetzdata/));
+  it('on distroless, which ships zoneinfo: no tag, no message', () => {
+    const r = docker(fixture('tz'), ['--base', 'distroless']);
+    assert.doesNotMatch(r.dockerfile, /timetzdata/);
+    assert.doesNotMatch(r.out, /Time zones/);
+  });
+  it('a module that imports time/tzdata already: no tag', () => {
+    const dir = fixture('tz');
+    const main = readFileSync(join(dir, 'main.go'), 'utf8').replace('"time"\n', '"time"\n\t_ "time/tzdata"\n');
+    writeFileSync(join(dir, 'main.go'), main);
+    assert.doesNotMatch(docker(dir).dockerfile, /timetzdata/);
+  });
+  it('a module without it: no tag', () => assert.doesNotMatch(docker(fixture('root-main')).dockerfile, /timetzdata/));
 });
