@@ -14,6 +14,7 @@ import {
   DOCKER_OPTION_NAMES,
   OPTIONS,
   RUN_OPTIONS,
+  runOptionsFor,
   checkOption,
   kebab,
   optionHelp,
@@ -37,7 +38,8 @@ folder (default: the current one, created if missing).`,
   docker: {
     usage: `${PROGRAM} docker [folder] [options]`,
     summary: `Adds a Dockerfile, .dockerignore and docker.mk (image targets) to the existing Go module in
-folder (default: the current one), derived from its go.mod and code. Writes nothing else.`,
+folder (default: the current one), derived from its go.mod and code, and stores the answers in
+.yo-rc.json for the next run. Writes nothing else.`,
     example: `${PROGRAM} docker --main ./cmd/api --yes`,
     names: DOCKER_OPTION_NAMES,
     generator: 'docker',
@@ -67,7 +69,7 @@ export function helpText(command: Command = 'app'): string {
     const flag = OPTIONS[name].kind === 'boolean' ? `--[no-]${kebab(name)}` : `--${kebab(name)} <value>`;
     rows.push([flag, optionHelp(name, 'cli')]);
   }
-  for (const [name, spec] of Object.entries(RUN_OPTIONS)) {
+  for (const [name, spec] of runOptionsFor(command)) {
     const value = spec.type === 'string' ? ' <file>' : '';
     rows.push([`${spec.alias ? `-${spec.alias}, ` : ''}--${kebab(name)}${value}`, spec.description + '.']);
   }

@@ -1,5 +1,5 @@
 // The docker generator on the edges of real modules (issue 9, item 7): build constraints, indirect
-// requires, //go:embed and .dockerignore, an existing .dockerignore, the port, time zones.
+// requires, //go:embed and .dockerignore, an existing .dockerignore, the port, time zones, help.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -290,4 +290,12 @@ describe('time.LoadLocation', () => {
     assert.doesNotMatch(docker(dir).dockerfile, /timetzdata/);
   });
   it('a module without it: no tag', () => assert.doesNotMatch(docker(fixture('root-main')).dockerfile, /timetzdata/));
+});
+
+describe('go-minimal docker --help', () => {
+  const help = spawnSync(process.execPath, [CLI, 'docker', '--help'], { encoding: 'utf8' }).stdout;
+  it('says it stores the answers in .yo-rc.json', () => assert.match(help, /stores the answers in\n\.yo-rc\.json/));
+  it('does not list --skip-install, which it never uses', () => assert.doesNotMatch(help, /--skip-install/));
+  it('go-minimal --help still does', () =>
+    assert.match(spawnSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' }).stdout, /--skip-install/));
 });

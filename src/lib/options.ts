@@ -302,8 +302,13 @@ export const RUN_OPTIONS = {
       'A team preset file (JSON): defaults, locked options, templatesDir. Default: .go-minimal.json in the folder, a parent or ~',
   },
   force: { type: 'boolean', alias: 'f', description: 'Overwrite existing files that differ' },
-  skipInstall: { type: 'boolean', alias: undefined, description: 'Do not run go mod tidy' },
+  skipInstall: { type: 'boolean', alias: undefined, description: 'Do not run go mod tidy', only: 'app' },
 } as const;
+
+/** The run options a command's help lists: --skip-install only where there is an install step (app). */
+export function runOptionsFor(command: GeneratorName): [string, (typeof RUN_OPTIONS)[keyof typeof RUN_OPTIONS]][] {
+  return Object.entries(RUN_OPTIONS).filter(([, spec]) => !('only' in spec) || spec.only === command);
+}
 
 export function kebab(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
