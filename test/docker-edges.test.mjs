@@ -220,7 +220,8 @@ describe('the port', () => {
     const r = docker(fixture('port-flag-env'));
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.dockerfile, /^EXPOSE 80$/m);
-    assert.match(r.out, /^Port 80: from the X_PORT default of the -port flag in \.\.$/m);
+    assert.match(r.out, /^Port 80: from the X_PORT default of the -port flag in the root package\.$/m);
+    assert.match(r.out, /^There is no Makefile: .*add one with `-include docker\.mk`\.$/m, 'the line, not its name');
     assert.match(
       r.out,
       /^note: port 80 is below 1024 and the image runs as uid 65532: binding it needs net\.ipv4\.ip_unprivileged_port_start=0, which Docker sets and Kubernetes does not/m,

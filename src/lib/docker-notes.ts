@@ -10,10 +10,11 @@ import type { Project } from './project.js';
 export function dockerNotes(a: Answers, project: Project, facts: ProjectFacts, portFlag: boolean): string[] {
   const lines: string[] = [];
   const from = project.portSources[a.main];
-  if (from && project.ports[a.main] === a.port) lines.push(`Port ${a.port}: from ${from} in ${a.main}.`);
+  const where = a.main === '.' ? 'the root package' : a.main;
+  if (from && project.ports[a.main] === a.port) lines.push(`Port ${a.port}: from ${from} in ${where}.`);
   else if (!from && !portFlag && a.port === 8080) {
     lines.push(
-      `note: no port found in ${a.main} (no ":NNNN" literal, -port flag or PORT variable default): port 8080 is assumed; set the real one with --port.`,
+      `note: no port found in ${where} (no ":NNNN" literal, -port flag or PORT variable default): port 8080 is assumed; set the real one with --port.`,
     );
   }
   if (a.port < 1024) {

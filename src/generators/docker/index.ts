@@ -164,7 +164,7 @@ export default class DockerGenerator extends OptionsGenerator {
         `Your Makefile was left as it is: add the line \`${INCLUDE_LINE}\` to it, or use \`make -f docker.mk docker-build\`.`,
       );
     } else if (!existsSync(this.destinationPath('Makefile'))) {
-      lines.push('There is no Makefile: use `make -f docker.mk docker-build`, or add one with `${INCLUDE_LINE}`.');
+      lines.push(`There is no Makefile: use \`make -f docker.mk docker-build\`, or add one with \`${INCLUDE_LINE}\`.`);
     }
     const folder = relative(process.cwd(), this.destinationRoot());
     lines.push(
