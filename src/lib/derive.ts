@@ -41,9 +41,28 @@ export interface TemplateData extends Answers {
   user: string;
   /** vendor/modules.txt exists: the image build downloads nothing. */
   vendored: boolean;
+  /** Build with `-tags timetzdata`: the code loads time zones and the base has no zoneinfo. */
+  tzdata: boolean;
+  /** The existing .dockerignore's own entries, kept after ours; undefined when there are none. */
+  dockerignoreOwn: string | undefined;
+  /** `!path` lines for what `//go:embed` names, so the build context keeps it. */
+  embedKeep: string[];
 }
 
-export function templateData(answers: Answers, project: { vendored?: boolean } = {}): TemplateData {
+/** What an existing module adds to the answers (the app generator's new project has none of it). */
+export interface ProjectFacts {
+  vendored?: boolean;
+  /** The code calls time.LoadLocation without importing time/tzdata. */
+  loadsLocation?: boolean;
+  dockerignoreOwn?: string;
+  embedKeep?: string[];
+}
+
+/** Does the image need Go's embedded time-zone data? distroless ships /usr/share/zoneinfo; scratch and alpine do not. */
+export const needsTzdata = (base: Answers['base'], loadsLocation = false): boolean =>
+  loadsLocation && base !== 'distroless';
+
+export function templateData(answers: Answers, project: ProjectFacts = {}): TemplateData {
   const binaryPath = `${BINARY_DIR}/${answers.name}`;
   return {
     ...answers,
@@ -58,6 +77,9 @@ export function templateData(answers: Answers, project: { vendored?: boolean } =
     healthcheckCmd: execForm([binaryPath, '-healthcheck']),
     user: `${NONROOT_UID}:${NONROOT_UID}`,
     vendored: project.vendored ?? false,
+    tzdata: needsTzdata(answers.base, project.loadsLocation),
+    dockerignoreOwn: project.dockerignoreOwn,
+    embedKeep: project.embedKeep ?? [],
   };
 }
 

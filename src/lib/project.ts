@@ -2,9 +2,12 @@
  * Reads an existing Go module from disk: go.mod directives, main packages, cgo use and whether the
  * code already has a `-healthcheck` flag. Pure functions over file contents plus one scanner.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { validatePort } from './options.js';
+import { modulePackages } from './packages.js';
+import { detectPort } from './ports.js';
+
+export { importsC } from './packages.js';
 
 export interface GoMod {
   module: string;
@@ -12,7 +15,8 @@ export interface GoMod {
   go?: string;
   /** The `toolchain` directive without its `go` prefix, e.g. `1.23.4`. */
   toolchain?: string;
-  requires: { path: string; version: string }[];
+  /** `indirect`: marked `// indirect`, i.e. no package of this module imports it. */
+  requires: { path: string; version: string; indirect?: boolean }[];
 }
 
 export class ProjectError extends Error {
@@ -37,6 +41,11 @@ function stripComment(line: string): string {
 
 const unquote = (s: string): string => (s.startsWith('"') || s.startsWith('`') ? s.slice(1, -1) : s);
 
+const requireOf = (path: string, version: string, raw: string): GoMod['requires'][number] =>
+  /\/\/\s*indirect\s*(?:;.*)?$/.test(raw)
+    ? { path: unquote(path), version, indirect: true }
+    : { path: unquote(path), version };
+
 /** Parses go.mod text (module, go, toolchain, require). Throws a ProjectError naming the line. */
 export function parseGoMod(text: string, file = 'go.mod'): GoMod {
   const mod: GoMod = { module: '', requires: [] };
@@ -54,7 +63,7 @@ export function parseGoMod(text: string, file = 'go.mod'): GoMod {
       if (block === 'require') {
         const [path, version] = line.split(/\s+/);
         if (!path || !version) throw new ProjectError(`cannot parse ${where}: "${raw.trim()}" is not "path version"`);
-        mod.requires.push({ path: unquote(path), version });
+        mod.requires.push(requireOf(path, version, raw));
       }
       continue;
     }
@@ -84,7 +93,7 @@ export function parseGoMod(text: string, file = 'go.mod'): GoMod {
         const [path, version] = rest.split(/\s+/);
         if (!path || !version)
           throw new ProjectError(`cannot parse ${where}: "${raw.trim()}" is not "require path version"`);
-        mod.requires.push({ path: unquote(path), version });
+        mod.requires.push(requireOf(path, version, raw));
         break;
       }
       case 'replace':
@@ -126,19 +135,9 @@ export const CGO_ONLY_MODULES = [
   'github.com/linxGnu/grocksdb',
 ];
 
-/** Does Go source import "C"? (single import or inside an import block) */
-export function importsC(source: string): boolean {
-  if (/^\s*import\s+"C"/m.test(source)) return true;
-  for (const block of source.matchAll(/^\s*import\s*\(([\s\S]*?)\)/gm)) {
-    if (/^\s*(?:[A-Za-z_.]+\s+)?"C"\s*(?:\/\/.*)?$/m.test(block[1] ?? '')) return true;
-  }
-  return false;
-}
-
-const PACKAGE_MAIN = /^\s*package\s+main\b/m;
+const PACKAGE_MAIN_DIR = /^(?:\.|cmd\/[^/]+)$/;
 // flag.Bool("healthcheck", …) or, on a FlagSet, fs.BoolVar(&x, "healthcheck", …).
 const HEALTHCHECK_FLAG = /\.(?:Bool|BoolVar|Func|BoolFunc)\(\s*(?:&?[\w.]+\s*,\s*)?"healthcheck"/;
-const PORT_LITERAL = /"(?:0\.0\.0\.0)?:([0-9]{2,5})"/;
 
 export interface Project {
   mod: GoMod;
@@ -147,83 +146,79 @@ export interface Project {
   mains: string[];
   /** Why the project needs cgo (files importing "C", cgo-only requires); empty when it does not. */
   cgoReasons: string[];
+  /** Cgo-only modules go.mod requires `// indirect`: needed by a dependency, maybe with cgo. */
+  indirectCgo: string[];
   /** Main packages that define a `-healthcheck` flag. */
   healthcheckMains: string[];
   /** Main packages that mention a health endpoint path. */
   healthEndpointMains: string[];
-  /** A port literal like ":8080" found in a main package, per main. */
+  /** The port found in a main package's code, per main. */
   ports: Record<string, number>;
+  /** Where each of `ports` came from (a literal, a flag's or variable's default). */
+  portSources: Record<string, string>;
+  /** `//go:embed` patterns, relative to the module root (without `all:`). */
+  embeds: string[];
+  /** The code calls time.LoadLocation and does not import time/tzdata. */
+  loadsLocation: boolean;
   hasGoSum: boolean;
   hasVendor: boolean;
 }
 
-function goFiles(dir: string): string[] {
-  try {
-    return readdirSync(dir)
-      .filter((f) => f.endsWith('.go') && !f.endsWith('_test.go'))
-      .map((f) => join(dir, f));
-  } catch {
-    return [];
-  }
-}
-
-const SKIP_DIRS = new Set(['vendor', 'testdata', 'node_modules', '.git', 'bin', 'dist']);
-
-/** Every non-test .go file under root, skipping vendor/, testdata/ and hidden folders. */
-function allGoFiles(root: string): string[] {
-  const out: string[] = [];
-  const walk = (dir: string): void => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.') && !e.name.startsWith('_')) walk(join(dir, e.name));
-      } else if (e.name.endsWith('.go') && !e.name.endsWith('_test.go')) out.push(join(dir, e.name));
-    }
-  };
-  walk(root);
-  return out;
-}
+/** `.` or `./cmd/api` for a package folder relative to root. */
+const pkgPath = (dir: string): string => (dir === '.' ? '.' : `./${dir}`);
+const fileIn = (dir: string, file: string): string => (dir === '.' ? file : `${dir}/${file}`);
 
 /** Reads the Go module at root. Throws ProjectError when there is no or a broken go.mod. */
-export function readProject(root: string): Project {
+export function readProject(root: string, options: { useGo?: boolean } = {}): Project {
   const goModPath = join(root, 'go.mod');
   if (!existsSync(goModPath)) throw new ProjectError(`no go.mod in ${root}: run this in the root of a Go module`);
   const mod = parseGoMod(readFileSync(goModPath, 'utf8'));
-  const candidates = ['.'];
-  if (existsSync(join(root, 'cmd')) && statSync(join(root, 'cmd')).isDirectory()) {
-    for (const e of readdirSync(join(root, 'cmd'), { withFileTypes: true })) {
-      if (e.isDirectory()) candidates.push(`./cmd/${e.name}`);
-    }
-  }
-  const mains: string[] = [];
-  const healthcheckMains: string[] = [];
-  const healthEndpointMains: string[] = [];
-  const ports: Record<string, number> = {};
-  for (const pkg of candidates) {
-    const sources = goFiles(join(root, pkg)).map((f) => readFileSync(f, 'utf8'));
-    if (!sources.some((s) => PACKAGE_MAIN.test(s))) continue;
-    mains.push(pkg);
-    const all = sources.join('\n');
-    if (HEALTHCHECK_FLAG.test(all)) healthcheckMains.push(pkg);
-    if (/"(?:GET )?\/(?:healthz|health|livez)"/.test(all)) healthEndpointMains.push(pkg);
-    const port = PORT_LITERAL.exec(all)?.[1];
-    if (port && validatePort(Number(port)) === true) ports[pkg] = Number(port);
-  }
-  const cgoReasons: string[] = [];
-  for (const file of allGoFiles(root)) {
-    if (importsC(readFileSync(file, 'utf8'))) cgoReasons.push(`${file.slice(root.length + 1)} imports "C"`);
-  }
-  for (const req of mod.requires) {
-    if (CGO_ONLY_MODULES.includes(req.path)) cgoReasons.push(`go.mod requires ${req.path}, which needs cgo`);
-  }
-  return {
+  const packages = modulePackages(root, options);
+  const read = (dir: string, files: string[]): string =>
+    files.map((f) => readFileSync(join(root, dir, f), 'utf8')).join('\n');
+  const project: Project = {
     mod,
     goVersion: buildGoVersion(mod),
-    mains,
-    cgoReasons,
-    healthcheckMains,
-    healthEndpointMains,
-    ports,
+    mains: [],
+    cgoReasons: [],
+    indirectCgo: [],
+    healthcheckMains: [],
+    healthEndpointMains: [],
+    ports: {},
+    portSources: {},
+    embeds: [],
+    loadsLocation: false,
     hasGoSum: existsSync(join(root, 'go.sum')),
     hasVendor: existsSync(join(root, 'vendor', 'modules.txt')),
   };
+  const mains = packages.filter((p) => p.name === 'main' && PACKAGE_MAIN_DIR.test(p.dir));
+  for (const p of mains.sort((a, b) => (a.dir === '.' ? -1 : b.dir === '.' ? 1 : a.dir < b.dir ? -1 : 1))) {
+    const pkg = pkgPath(p.dir);
+    const all = read(p.dir, p.files);
+    project.mains.push(pkg);
+    if (HEALTHCHECK_FLAG.test(all)) project.healthcheckMains.push(pkg);
+    if (/"(?:GET )?\/(?:healthz|health|livez)"/.test(all)) project.healthEndpointMains.push(pkg);
+    const port = detectPort(all);
+    if (port) {
+      project.ports[pkg] = port.port;
+      project.portSources[pkg] = port.from;
+    }
+  }
+  let tzdata = false;
+  for (const p of packages) {
+    for (const f of p.cgoFiles) project.cgoReasons.push(`${fileIn(p.dir, f)} imports "C"`);
+    for (const e of p.embedPatterns) project.embeds.push(fileIn(p.dir, e.replace(/^all:/, '')));
+    const all = read(p.dir, p.files);
+    if (/\btime\.LoadLocation\(/.test(all)) project.loadsLocation = true;
+    if (/^\s*(?:import\s+)?_\s+"time\/tzdata"/m.test(all)) tzdata = true;
+  }
+  if (tzdata) project.loadsLocation = false;
+  project.embeds = [...new Set(project.embeds)].sort();
+  for (const req of mod.requires) {
+    if (!CGO_ONLY_MODULES.includes(req.path)) continue;
+    // Indirect: no package here imports it; a dependency may, and then says so when built.
+    if (req.indirect) project.indirectCgo.push(req.path);
+    else project.cgoReasons.push(`go.mod requires ${req.path}, which needs cgo`);
+  }
+  return project;
 }

@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { replayCommand, templateData } from '../../lib/derive.js';
+import { replayCommand, templateData, type ProjectFacts } from '../../lib/derive.js';
+import { dockerNotes } from '../../lib/docker-notes.js';
+import { embedKeepLines, projectDockerignore, readDockerignore } from '../../lib/dockerignore.js';
 import { CONFIG_FILE, OptionsGenerator, type GenOptions } from '../../lib/base-generator.js';
 import { goVersionForModule, localGoMinor } from '../../lib/go.js';
 import {
@@ -29,6 +31,8 @@ export default class DockerGenerator extends OptionsGenerator {
   includeHint = false;
   /** Why the builder's Go is not the one go.mod names (a go.mod older than supported). */
   goNote?: string;
+  /** What the module adds to the template data (existing .dockerignore, embeds, time zones). */
+  facts: ProjectFacts = {};
 
   constructor(args: string[], opts: GenOptions) {
     // customInstallTask: nothing to install (no package.json, and go.mod is the user's).
@@ -41,6 +45,13 @@ export default class DockerGenerator extends OptionsGenerator {
   initializing(): void {
     const project = readProject(this.destinationRoot());
     this.project = project;
+    const ours = readFileSync(this.templatePath('dockerignore.ejs'), 'utf8');
+    this.facts = {
+      vendored: project.hasVendor,
+      loadsLocation: project.loadsLocation,
+      dockerignoreOwn: projectDockerignore(readDockerignore(this.destinationRoot()), ours),
+      embedKeep: embedKeepLines(project.embeds),
+    };
     if (project.mains.length === 0) {
       throw new OptionError(`No main package in ${this.destinationRoot()} or cmd/*: nothing to put in an image.`);
     }
@@ -94,7 +105,7 @@ export default class DockerGenerator extends OptionsGenerator {
   }
 
   writing(): void {
-    const data = templateData(this.answers as Answers, { vendored: this.project?.hasVendor });
+    const data = templateData(this.answers as Answers, this.facts);
     writeImageFiles(this, data);
     this.renderExtras(
       DOCKER_FILES.map((f) => f.template),
@@ -126,6 +137,7 @@ export default class DockerGenerator extends OptionsGenerator {
       `Image for ${a.main} of ${project.mod.module}: Go ${a.goVersion} (from go.mod), ${a.base}, port ${a.port}, ${a.cgo ? 'cgo on musl' : 'static (CGO_ENABLED=0)'}.`,
     ];
     if (this.goNote) lines.push(`note: ${this.goNote}`);
+    lines.push(...dockerNotes(a, project, this.facts, this.given('port') !== undefined));
     if (!a.cgo && project.cgoReasons.length > 0) {
       lines.push(
         `warning: built with CGO_ENABLED=0 although ${project.cgoReasons.join('; ')}: packages that need cgo will fail to build or lose features.`,
@@ -142,7 +154,7 @@ export default class DockerGenerator extends OptionsGenerator {
         `Your Makefile was left as it is: add the line \`${INCLUDE_LINE}\` to it, or use \`make -f docker.mk docker-build\`.`,
       );
     } else if (!existsSync(this.destinationPath('Makefile'))) {
-      lines.push('There is no Makefile: use `make -f docker.mk docker-build`, or add one with `${INCLUDE_LINE}`.');
+      lines.push(`There is no Makefile: use \`make -f docker.mk docker-build\`, or add one with \`${INCLUDE_LINE}\`.`);
     }
     const folder = relative(process.cwd(), this.destinationRoot());
     lines.push(

@@ -1,0 +1,42 @@
+/**
+ * The docker generator's end-message lines about what it read from the code, or assumed, and
+ * what that implies for the image: one line each, so a reader sees every guess.
+ */
+import { NONROOT_UID, needsTzdata, type ProjectFacts } from './derive.js';
+import type { Answers } from './options.js';
+import type { Project } from './project.js';
+
+/** Lines on the port, time zones, //go:embed, an existing .dockerignore and indirect cgo modules. */
+export function dockerNotes(a: Answers, project: Project, facts: ProjectFacts, portFlag: boolean): string[] {
+  const lines: string[] = [];
+  const from = project.portSources[a.main];
+  const where = a.main === '.' ? 'the root package' : a.main;
+  if (from && project.ports[a.main] === a.port) lines.push(`Port ${a.port}: from ${from} in ${where}.`);
+  else if (!from && !portFlag && a.port === 8080) {
+    lines.push(
+      `note: no port found in ${where} (no ":NNNN" literal, -port flag or PORT variable default): port 8080 is assumed; set the real one with --port.`,
+    );
+  }
+  if (a.port < 1024) {
+    lines.push(
+      `note: port ${a.port} is below 1024 and the image runs as uid ${NONROOT_UID}: binding it needs net.ipv4.ip_unprivileged_port_start=0, which Docker sets and Kubernetes does not (add it to the pod's securityContext.sysctls, or use a port from 1024).`,
+    );
+  }
+  if (needsTzdata(a.base, facts.loadsLocation)) {
+    lines.push(
+      `Time zones: the code calls time.LoadLocation and ${a.base} has no zoneinfo, so the build adds -tags timetzdata (about 450 KB).`,
+    );
+  }
+  if (facts.embedKeep?.length) {
+    lines.push(`.dockerignore keeps ${project.embeds.join(', ')} in the build context: //go:embed names them.`);
+  }
+  if (facts.dockerignoreOwn !== undefined) {
+    lines.push(".dockerignore: the project's own entries are kept, after ours (theirs win).");
+  }
+  for (const path of project.indirectCgo) {
+    lines.push(
+      `note: go.mod requires ${path} only indirectly, so cgo stays off; if a dependency uses it, it needs --cgo (and --base alpine).`,
+    );
+  }
+  return lines;
+}
