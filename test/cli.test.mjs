@@ -4,8 +4,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { tree } from '../engine/index.mjs';
 import { CLI, ROOT } from './helpers/generate.mjs';
 import { APP_OPTION_NAMES, kebab } from '../dist/lib/options.js';
 
@@ -13,20 +14,6 @@ const GOLDEN = join(ROOT, 'test/golden/default');
 
 function cli(args, opts = {}) {
   return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', stdin: 'ignore', ...opts });
-}
-
-/** Every file under dir, relative, sorted. */
-function tree(dir) {
-  const out = [];
-  const walk = (d) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.push(relative(dir, p));
-    }
-  };
-  walk(dir);
-  return out.sort();
 }
 
 describe('go-minimal (bin)', () => {

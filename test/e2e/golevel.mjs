@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { exec, freePort, waitForHttp } from './engine.mjs';
+import { exec, freePort, waitForHttp } from '../../engine/index.mjs';
 import { CLI } from '../helpers/generate.mjs';
 import { goEnv } from './tools.mjs';
 

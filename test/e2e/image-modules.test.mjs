@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import * as eng from './engine.mjs';
+import * as eng from '../../engine/index.mjs';
 import { generate, run } from './golevel.mjs';
 import { DOCKER, checkContainer, goBins, imageSkip, makeImage, prepareImages } from './imagecheck.mjs';
 import { E2E_GO_VERSIONS, cellAnswers, cellFlags } from './matrix.mjs';

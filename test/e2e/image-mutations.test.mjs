@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import * as eng from './engine.mjs';
+import * as eng from '../../engine/index.mjs';
 import { generate } from './golevel.mjs';
 import {
   checkConfig,

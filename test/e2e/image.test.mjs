@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { BINARY_DIR } from '../../dist/lib/derive.js';
-import * as eng from './engine.mjs';
+import * as eng from '../../engine/index.mjs';
 import { generate, run as runCmd } from './golevel.mjs';
 import { CLI, ROOT } from '../helpers/generate.mjs';
 import {

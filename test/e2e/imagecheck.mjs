@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BINARY_DIR } from '../../dist/lib/derive.js';
-import * as eng from './engine.mjs';
+import * as eng from '../../engine/index.mjs';
 import { run as runCmd } from './golevel.mjs';
 import { IMAGES } from '../../dist/lib/images.js';
 import { MATRIX_GO_VERSIONS } from './matrix.mjs';

@@ -11,7 +11,7 @@
 // tools.mjs): that needs root or unprivileged user namespaces, not root as such, and works when
 // `/` is mode 0700. Needs the npm registry (the installs resolve the package's dependencies and
 // yo); the npm cache makes repeats fast, and the installs run in parallel. A missing Node or a
-// user namespace that cannot be made is a skip with the reason, unless CI=true or E2E=required,
+// user namespace that cannot be made is a skip with the reason, unless CI (true or 1) or E2E=required,
 // where it is a failure.
 //
 // dist/ must be built first (`npm test` does it in pretest): the pack uses --ignore-scripts so the
@@ -21,15 +21,15 @@
 // No dependencies beyond node built-ins.
 
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
-import { NOBODY, asNobody, nobodyBlocker } from './tools.mjs';
+import { quote, runCommand, tree as walkTree } from '../../engine/index.mjs';
+import { NOBODY, REQUIRED, asNobody, nobodyBlocker } from './tools.mjs';
 
 /** Files every generated tree must hold, the dotfiles (stored without their dot) among them. */
 const KEY_FILES = ['.gitignore', '.dockerignore', '.editorconfig', '.yo-rc.json', 'go.mod', 'main.go', 'Dockerfile'];
@@ -37,7 +37,6 @@ const KEY_FILES = ['.gitignore', '.dockerignore', '.editorconfig', '.yo-rc.json'
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 const YO = 'yo@7.0.1';
-const REQUIRED = /^(true|1)$/i.test(process.env.CI ?? '') || process.env.E2E === 'required';
 const KEEP = process.env.GO_MINIMAL_E2E_KEEP === '1';
 /** The generator's flags for both runs (yo and go-minimal take the same ones). */
 const GEN_ARGS = ['--yes', '--name', 'pkgtest', '--go-version', '1.23', '--skip-install'];
@@ -49,8 +48,6 @@ const NODE_DIR =
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-const quote = (s) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${String(s).replaceAll("'", `'\\''`)}'`);
 
 /** A command line a human can paste: cwd, environment and arguments. */
 function commandLine(cmd, args, { cwd, env } = {}) {
@@ -64,54 +61,26 @@ function commandLine(cmd, args, { cwd, env } = {}) {
 
 /**
  * Runs a command without a shell, stdin closed (never a TTY), output captured.
- * Resolves with { status, signal, stdout, stderr, ms, line }; never rejects on a non-zero exit.
+ * Resolves with runCommand's result plus `line`; never rejects on a non-zero exit.
  */
-function run(cmd, args, { cwd = process.cwd(), env = process.env, timeout = 120_000 } = {}) {
+async function run(cmd, args, { cwd = process.cwd(), env = process.env, timeout = 120_000 } = {}) {
   const line = commandLine(cmd, args, { cwd, env: env === process.env ? undefined : env });
-  return new Promise((resolve) => {
-    const started = performance.now();
-    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeout);
-    const done = (status, signal, error) => {
-      clearTimeout(timer);
-      const ms = performance.now() - started;
-      if (error) stderr += `\n[spawn error] ${error.message}`;
-      if (signal === 'SIGKILL') stderr += `\n[killed after ${timeout} ms]`;
-      resolve({ status, signal, stdout, stderr, ms, line });
-    };
-    child.on('error', (error) => done(null, null, error));
-    child.on('close', (status, signal) => done(status, signal));
-  });
+  return { ...(await runCommand(cmd, args, { cwd, env, timeoutMs: timeout, allowFail: true })), line };
 }
 
 /** What a failure message shows: the command line and everything it printed. */
 function report(r, what = '') {
-  return `${what}${what ? '\n' : ''}command: ${r.line}\nexit: ${r.status ?? r.signal}\n--- stdout ---\n${r.stdout}\n--- stderr ---\n${r.stderr}`;
+  return `${what}${what ? '\n' : ''}command: ${r.line}\nexit: ${r.signal ?? r.code}\n--- stdout ---\n${r.stdout}\n--- stderr ---\n${r.stderr}`;
 }
 
 async function mustRun(cmd, args, opts) {
   const r = await run(cmd, args, opts);
-  assert.equal(r.status, 0, report(r, `${path.basename(cmd)} failed`));
+  assert.equal(r.code, 0, report(r, `${path.basename(cmd)} failed`));
   return r;
 }
 
 /** Every entry under dir, relative, sorted; anything but a regular file fails the comparison. */
-function tree(dir) {
-  const out = [];
-  const walk = (d) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.push(path.relative(dir, p) + (e.isFile() ? '' : ' (not a regular file)'));
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
+const tree = (/** @type {string} */ dir) => walkTree(dir, { markNonFiles: true });
 
 /** Member paths of a .tgz (ustar, with pax `path` records as npm writes them for long names). */
 function tarList(file) {
@@ -331,10 +300,10 @@ describe('published package: npm pack → npm install -g with yo@7.0.1 → yo / 
     }
   }
 
-  /** Skips (or, under CI=true / E2E=required, fails) when yo cannot run unprivileged here. */
+  /** Skips (or, under CI / E2E=required, fails) when yo cannot run unprivileged here. */
   function needUnprivileged(t) {
     if (!NOBODY_BLOCKER) return true;
-    if (REQUIRED) assert.fail(`${NOBODY_BLOCKER} (CI=true or E2E=required: a missing tool is a failure, not a skip)`);
+    if (REQUIRED) assert.fail(`${NOBODY_BLOCKER} (CI or E2E=required: a missing tool is a failure, not a skip)`);
     t.skip(NOBODY_BLOCKER);
     return false;
   }
@@ -403,7 +372,7 @@ describe('published package: npm pack → npm install -g with yo@7.0.1 → yo / 
     describe(`under Node ${node.version ?? node.major}`, { skip }, () => {
       if (!node.exec) {
         it(`Node ${node.major} is installed`, () =>
-          assert.fail(`${node.reason} (CI=true or E2E=required: a missing tool is a failure, not a skip)`));
+          assert.fail(`${node.reason} (CI or E2E=required: a missing tool is a failure, not a skip)`));
         return;
       }
       /** This Node's install: { prefix, bin, path }. */
@@ -419,7 +388,7 @@ describe('published package: npm pack → npm install -g with yo@7.0.1 → yo / 
           const cwd = freshDir(`node${node.major}-caller-cwd`);
           const out = path.join(cwd, 'out'); // does not exist yet: go-minimal creates it
           const r = await runBin(ctx, [path.join(ctx.bin, 'go-minimal'), out, ...GEN_ARGS], cwd);
-          assert.equal(r.status, 0, report(r, 'go-minimal failed'));
+          assert.equal(r.code, 0, report(r, 'go-minimal failed'));
           return { r, out };
         })();
         return rootRun;
@@ -440,7 +409,7 @@ describe('published package: npm pack → npm install -g with yo@7.0.1 → yo / 
 
       it(`go-minimal --help exits 0 (${AS})`, async () => {
         const r = await runBin(ctx, [path.join(ctx.bin, 'go-minimal'), '--help'], shared.base);
-        assert.equal(r.status, 0, report(r, 'go-minimal --help failed'));
+        assert.equal(r.code, 0, report(r, 'go-minimal --help failed'));
         assertRanAs(r, node, [CALLER, CALLER_GID], 'go-minimal --help');
         assert.match(r.stdout, /^Usage: go-minimal /, report(r));
         for (const flag of ['--module-path', '--go-version', '--yes'])
@@ -463,7 +432,7 @@ describe('published package: npm pack → npm install -g with yo@7.0.1 → yo / 
         const cwd = freshDir(`node${node.major}-yo-help`);
         assertNoShadowingCopy(cwd);
         const r = await runBin(ctx, [path.join(ctx.bin, 'yo'), 'go-minimal', '--help'], cwd, { nobody: true });
-        assert.equal(r.status, 0, report(r, 'yo go-minimal --help failed'));
+        assert.equal(r.code, 0, report(r, 'yo go-minimal --help failed'));
         assertRanAs(r, node, [NOBODY, NOBODY], 'yo go-minimal --help');
         // yo prints the options as the generator declares them (camelCase); the kebab spelling works too.
         assert.match(r.stdout, /--(module-path|modulePath)\b/, report(r, 'help lacks --module-path/--modulePath'));
@@ -476,7 +445,7 @@ describe('published package: npm pack → npm install -g with yo@7.0.1 → yo / 
         const cwd = freshDir(`node${node.major}-yo-out`);
         assertNoShadowingCopy(cwd);
         const r = await runBin(ctx, [path.join(ctx.bin, 'yo'), 'go-minimal', ...GEN_ARGS], cwd, { nobody: true });
-        assert.equal(r.status, 0, report(r, 'yo go-minimal failed'));
+        assert.equal(r.code, 0, report(r, 'yo go-minimal failed'));
         // yo saw uid 65534 (it refuses root), on this Node.
         assertRanAs(r, node, [NOBODY, NOBODY], 'yo go-minimal');
         console.log(`package e2e: Node ${node.version}: yo go-minimal (uid ${NOBODY}) ${secs(r.ms)}`);

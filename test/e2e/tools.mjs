@@ -1,14 +1,19 @@
 // Finding the tools the e2e proof needs, and the skip policy: on a developer's machine a missing
-// tool skips with the reason; under CI=true or E2E=required it is a failure.
+// tool skips with the reason; under CI (CI=true or CI=1) or E2E=required it is a failure.
 import { spawnSync } from 'node:child_process';
+import { quote } from '../../engine/index.mjs';
 
 export { findGo } from './toolchains.mjs';
 
-export const REQUIRED = process.env.CI === 'true' || process.env.E2E === 'required';
+/** Whether this is a CI run: CI=true (GitHub Actions, GitLab, …) or CI=1, in any case. */
+export const isCI = () => /^(true|1)$/i.test(process.env.CI ?? '');
+
+/** The one skip policy: under CI or E2E=required, a missing tool is a failure, not a skip. */
+export const REQUIRED = isCI() || process.env.E2E === 'required';
 
 /** True when a command is on PATH. */
 export function have(command) {
-  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+  return spawnSync('sh', ['-c', `command -v ${quote(command)}`], { stdio: 'ignore' }).status === 0;
 }
 
 /**
@@ -21,7 +26,7 @@ export function missing(reasons) {
   const reason = `missing: ${list.join('; ')}`;
   if (REQUIRED)
     throw new Error(
-      `${reason} (required because ${process.env.CI === 'true' ? 'CI=true' : 'E2E=required'}; run .ci/install-system)`,
+      `${reason} (required because ${isCI() ? `CI=${process.env.CI}` : 'E2E=required'}; run .ci/install-system)`,
     );
   return reason;
 }
