@@ -110,7 +110,12 @@ function resetRunStateAfterReboot() {
   }
 }
 
-/** @type {Record<string, string> | undefined} */
+/**
+ * @typedef {{ CONTAINERS_CONF: string, CONTAINERS_STORAGE_CONF: string, CONTAINERS_REGISTRIES_CONF: string,
+ *   BUILDAH_ISOLATION: string, BUILDAH_FORMAT: string, TMPDIR: string }} EngineEnv
+ */
+
+/** @type {EngineEnv | undefined} */
 let envCache;
 
 /**
@@ -133,7 +138,7 @@ let envCache;
  * - TMPDIR: inside {@link E2E_ROOT}; buildah keeps `RUN --mount=type=cache` directories under
  *   $TMPDIR/buildah-cache, so every build shares (and {@link warmBuilder} warms) the same caches.
  *
- * @returns {Record<string, string>} a fresh copy; does not include process.env.
+ * @returns {EngineEnv} a fresh copy; does not include process.env.
  */
 export function engineEnv() {
   if (!envCache) {

@@ -132,7 +132,7 @@ describe('e2e container engine', { skip, concurrency: false }, () => {
   /** @type {string} */ let ctx;
   const tag = `localhost/e2e-selftest:${uniqueName('v')}`;
   const name = uniqueName('e2e-selftest');
-  const ms = (t0) => `${Date.now() - t0} ms`;
+  const ms = (/** @type {number} */ t0) => `${Date.now() - t0} ms`;
 
   before(async () => {
     const t0 = Date.now();
@@ -204,7 +204,7 @@ describe('e2e container engine', { skip, concurrency: false }, () => {
     // As upstream, no GOPROXY in the image: an ENV would beat the Dockerfile's GOPROXY build arg.
     const env = (await inspectImage(`golang:${GO}-alpine`)).Config.Env ?? [];
     assert.deepEqual(
-      env.filter((e) => e.startsWith('GOPROXY=')),
+      env.filter((/** @type {string} */ e) => e.startsWith('GOPROXY=')),
       [],
     );
   });
@@ -269,7 +269,7 @@ describe('e2e container engine', { skip, concurrency: false }, () => {
   });
 
   test('helpers throw with the command line and its output', async () => {
-    await assert.rejects(inspectImage('localhost/e2e-does-not-exist:nope'), (e) => {
+    await assert.rejects(inspectImage('localhost/e2e-does-not-exist:nope'), (/** @type {Error} */ e) => {
       assert.match(e.message, /(podman|docker) image inspect localhost\/e2e-does-not-exist:nope/);
       assert.match(e.message, /no such|not known/i);
       return true;
