@@ -153,7 +153,6 @@ export interface Project {
   healthEndpointMains: string[];
   /** A port literal like ":8080" found in a main package, per main. */
   ports: Record<string, number>;
-  hasGoSum: boolean;
   hasVendor: boolean;
 }
 
@@ -223,7 +222,6 @@ export function readProject(root: string): Project {
     healthcheckMains,
     healthEndpointMains,
     ports,
-    hasGoSum: existsSync(join(root, 'go.sum')),
     hasVendor: existsSync(join(root, 'vendor', 'modules.txt')),
   };
 }
