@@ -55,7 +55,8 @@ describe('image checks fail on broken projects', { skip: imageSkip }, () => {
     );
     const { ref } = await m.build();
     try {
-      await assert.rejects(checkContainer(m.cell, ref, answers));
+      // No shell in scratch: the engine cannot start `/bin/sh -c …`.
+      await assert.rejects(checkContainer(m.cell, ref, answers), /\/bin\/sh\b[\s\S]*no such file or directory/);
     } finally {
       await eng.removeImage(ref, { force: true });
     }
@@ -66,7 +67,7 @@ describe('image checks fail on broken projects', { skip: imageSkip }, () => {
   });
   it('COPY go.mod go.sum (no glob) fails the build of a standard-library module', async () => {
     const m = await brokenImage('gosum', 'Dockerfile', 'COPY go.mod go.sum* ./', 'COPY go.mod go.sum ./');
-    await assert.rejects(m.build(), /\[cell image-mutation-gosum\] command failed/);
+    await assert.rejects(m.build(), /\[cell image-mutation-gosum\] command failed[\s\S]*go\.sum/);
   });
   it('a HEALTHCHECK that cannot succeed fails the healthy check', async () => {
     const m = await brokenImage('health', 'Dockerfile', '"-healthcheck"]', '"-healthcheck", "-nonsense"]');
