@@ -18,17 +18,15 @@
 // prepack build does not run a second time, nor rewrite dist/ under the test files running in
 // parallel. GO_MINIMAL_E2E_KEEP=1 keeps the temporary folder for inspection.
 //
-// No dependencies beyond node built-ins.
+// No dependencies beyond node built-ins. Helpers: package-helpers.mjs.
 
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
-import { quote, runCommand, tree as walkTree } from '../../engine/index.mjs';
+import { PROBE, mustRun, newest, nodes, npmEnv, report, run, secs, tarList, tree } from './package-helpers.mjs';
 import { NOBODY, REQUIRED, asNobody, nobodyBlocker } from './tools.mjs';
 
 /** Files every generated tree must hold, the dotfiles (stored without their dot) among them. */
@@ -40,125 +38,6 @@ const YO = 'yo@7.0.1';
 const KEEP = process.env.GO_MINIMAL_E2E_KEEP === '1';
 /** The generator's flags for both runs (yo and go-minimal take the same ones). */
 const GEN_ARGS = ['--yes', '--name', 'pkgtest', '--go-version', '1.23', '--skip-install'];
-/** Node majors tested besides the machine's own; keep in step with .ci/install-node. */
-const EXTRA_NODE_MAJORS = [22, 24];
-const NODE_DIR =
-  process.env.GO_MINIMAL_NODE_DIR ||
-  path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'go-minimal/node');
-
-// ---------------------------------------------------------------------------------------------
-// Helpers
-
-/** A command line a human can paste: cwd, environment and arguments. */
-function commandLine(cmd, args, { cwd, env } = {}) {
-  const envPart = env
-    ? `env -i ${Object.entries(env)
-        .map(([k, v]) => `${k}=${quote(v)}`)
-        .join(' ')} `
-    : '';
-  return `(cd ${quote(cwd ?? process.cwd())} && ${envPart}${[cmd, ...args].map(quote).join(' ')})`;
-}
-
-/**
- * Runs a command without a shell, stdin closed (never a TTY), output captured.
- * Resolves with runCommand's result plus `line`; never rejects on a non-zero exit.
- */
-async function run(cmd, args, { cwd = process.cwd(), env = process.env, timeout = 120_000 } = {}) {
-  const line = commandLine(cmd, args, { cwd, env: env === process.env ? undefined : env });
-  return { ...(await runCommand(cmd, args, { cwd, env, timeoutMs: timeout, allowFail: true })), line };
-}
-
-/** What a failure message shows: the command line and everything it printed. */
-function report(r, what = '') {
-  return `${what}${what ? '\n' : ''}command: ${r.line}\nexit: ${r.signal ?? r.code}\n--- stdout ---\n${r.stdout}\n--- stderr ---\n${r.stderr}`;
-}
-
-async function mustRun(cmd, args, opts) {
-  const r = await run(cmd, args, opts);
-  assert.equal(r.code, 0, report(r, `${path.basename(cmd)} failed`));
-  return r;
-}
-
-/** Every entry under dir, relative, sorted; anything but a regular file fails the comparison. */
-const tree = (/** @type {string} */ dir) => walkTree(dir, { markNonFiles: true });
-
-/** Member paths of a .tgz (ustar, with pax `path` records as npm writes them for long names). */
-function tarList(file) {
-  const buf = gunzipSync(fs.readFileSync(file));
-  const names = [];
-  const members = new Map();
-  let paxPath = null;
-  for (let off = 0; off + 512 <= buf.length;) {
-    const header = buf.subarray(off, off + 512);
-    if (header.every((b) => b === 0)) break;
-    const str = (a, b) => header.subarray(a, b).toString('utf8').replace(/\0.*$/s, '');
-    const size = parseInt(str(124, 136).trim() || '0', 8);
-    const type = String.fromCharCode(header[156] || 48);
-    const prefix = str(257, 263).startsWith('ustar') ? str(345, 500) : '';
-    const body = buf.subarray(off + 512, off + 512 + size);
-    off += 512 + Math.ceil(size / 512) * 512;
-    if (type === 'x') {
-      paxPath = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body.toString('utf8'))?.[1] ?? null;
-      continue;
-    }
-    if (type === 'g') continue;
-    const name = paxPath ?? (prefix ? `${prefix}/${str(0, 100)}` : str(0, 100));
-    paxPath = null;
-    if (type === '0' || type === '\0') members.set(name, body);
-    names.push(name);
-  }
-  return { names, members };
-}
-
-/** Newest mtime under dir (files only). */
-function newest(dir) {
-  let max = 0;
-  for (const rel of tree(dir)) max = Math.max(max, fs.statSync(path.join(dir, rel)).mtimeMs);
-  return max;
-}
-
-/**
- * The Nodes to test under: the machine's (the one running this file) and EXTRA_NODE_MAJORS from
- * NODE_DIR. Each: { major, exec, dir, version } or, when missing, { major, reason }.
- */
-function nodes() {
-  const list = [
-    { major: Number(process.versions.node.split('.')[0]), exec: process.execPath, version: process.version },
-  ];
-  for (const major of EXTRA_NODE_MAJORS) {
-    if (major === list[0].major) continue;
-    const exec = path.join(NODE_DIR, `node${major}`, 'node_modules/.bin/node');
-    const v = spawnSync(exec, ['--version'], { encoding: 'utf8' });
-    const version = v.stdout?.trim() ?? '';
-    if (v.status === 0 && version.startsWith(`v${major}.`)) list.push({ major, exec, version });
-    else
-      list.push({
-        major,
-        reason: `Node ${major} is not installed at ${exec} (${v.error?.code ?? (version || `exit ${v.status}`)}): run bash .ci/install-node`,
-      });
-  }
-  for (const n of list) if (n.exec) n.dir = path.dirname(n.exec);
-  return list;
-}
-
-/** The environment npm runs with: npm_config_* that `npm test` may export must not redirect it. */
-function npmEnv() {
-  const env = { ...process.env, NO_UPDATE_NOTIFIER: '1' };
-  for (const key of Object.keys(env)) {
-    if (/^npm_config_(prefix|global|location|dry_run|json|pack_destination|ignore_scripts)$/i.test(key))
-      delete env[key];
-  }
-  return env;
-}
-
-const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
-
-/** Preloaded into every node process the bins start (NODE_OPTIONS=--require): who ran, under which Node. */
-const PROBE = `require('node:fs').appendFileSync(
-  process.env.GM_PROBE_OUT,
-  JSON.stringify({ version: process.version, execPath: process.execPath, uid: process.getuid(), gid: process.getgid() }) + '\\n',
-);
-`;
 
 const NODES = nodes();
 const NOBODY_BLOCKER = nobodyBlocker();
@@ -168,6 +47,7 @@ const AS = CALLER === 0 ? 'root' : `uid ${CALLER}`;
 
 // ---------------------------------------------------------------------------------------------
 
+// Over 60 lines: one describe per scenario (STYLE.md 6), as long as its list of behaviours.
 describe('published package: npm pack → npm install -g with yo@7.0.1 → yo / go-minimal, per Node', () => {
   /** Filled by before(). */
   const shared = {
@@ -369,6 +249,7 @@ describe('published package: npm pack → npm install -g with yo@7.0.1 → yo / 
 
   for (const node of NODES) {
     const skip = !node.exec && !REQUIRED && node.reason;
+    // Over 60 lines: one describe per scenario (STYLE.md 6), as long as its list of behaviours.
     describe(`under Node ${node.version ?? node.major}`, { skip }, () => {
       if (!node.exec) {
         it(`Node ${node.major} is installed`, () =>
