@@ -60,22 +60,20 @@ export function runCommand(cmd, args = [], opts = {}) {
     /** @type {Buffer[]} */ const out = [];
     /** @type {Buffer[]} */ const err = [];
     /** @type {Buffer[]} */ const all = [];
-    // stdout and stderr are pipes (stdio above), never null
-    /** @type {import('node:stream').Readable} */ (child.stdout).on(
-      'data',
-      (/** @type {Buffer} */ b) => (out.push(b), all.push(b)),
-    );
-    /** @type {import('node:stream').Readable} */ (child.stderr).on(
-      'data',
-      (/** @type {Buffer} */ b) => (err.push(b), all.push(b)),
-    );
+    const { stdout, stderr } =
+      /** @type {{ stdout: import('node:stream').Readable, stderr: import('node:stream').Readable }} */ (child); // pipes, never null
+    stdout.on('data', (/** @type {Buffer} */ b) => (out.push(b), all.push(b)));
+    stderr.on('data', (/** @type {Buffer} */ b) => (err.push(b), all.push(b)));
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');
     }, timeoutMs);
+    let settled = false; // 'close' follows 'error' when the command cannot start
     /** @param {number | null} code @param {NodeJS.Signals | null} signal @param {Error} [error] */
     const finish = (code, signal, error) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       const note = error ? `\n[cannot run: ${error.message}]` : timedOut ? `\n[killed after ${timeoutMs} ms]` : '';
       /** @type {ExecResult} */
@@ -96,15 +94,8 @@ export function runCommand(cmd, args = [], opts = {}) {
       else if (res.code !== 0) reject(new Error(`command failed (exit ${res.code}): ${cmdline}${where}\n${res.all}`));
       else resolve(res);
     };
-    let settled = false;
-    child.on('error', (e) => {
-      if (!settled) finish(null, null, e);
-      settled = true;
-    });
-    child.on('close', (code, signal) => {
-      if (!settled) finish(code, signal);
-      settled = true;
-    });
+    child.on('error', (e) => finish(null, null, e));
+    child.on('close', (code, signal) => finish(code, signal));
     if (child.stdin) {
       child.stdin.on('error', () => {});
       child.stdin.end(input);

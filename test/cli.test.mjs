@@ -16,6 +16,7 @@ function cli(args, opts = {}) {
   return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', stdin: 'ignore', ...opts });
 }
 
+// Over 60 lines: one describe per scenario (STYLE.md 6), as long as its list of behaviours.
 describe('go-minimal (bin)', () => {
   it('--help lists every option of the table', () => {
     const r = cli(['--help']);

@@ -128,6 +128,7 @@ const skip =
     !GOROOT && `Go ${GO} (for the builder stand-in)`,
   ]) ?? false;
 
+// Over 60 lines: one describe per scenario (STYLE.md 6), as long as its list of behaviours.
 describe('e2e container engine', { skip, concurrency: false }, () => {
   /** @type {string} */ let ctx;
   const tag = `localhost/e2e-selftest:${uniqueName('v')}`;

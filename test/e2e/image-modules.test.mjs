@@ -62,6 +62,7 @@ function forgetCached(modulePath, v) {
   }
 }
 
+// Over 60 lines: one describe per scenario (STYLE.md 6), as long as its list of behaviours.
 describe('an image of a service with requires, through the GOPROXY build arg', { skip: imageSkip }, () => {
   let tmp, dir, proxy, env, netrc, image, version;
 
