@@ -15,11 +15,20 @@ const NODE_DIR =
   process.env.GO_MINIMAL_NODE_DIR ||
   path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'go-minimal/node');
 
-/** A command line a human can paste: cwd, environment and arguments. */
+/**
+ * @typedef {import('../../engine/index.mjs').ExecResult & { line: string }} RunResult
+ * @typedef {{ cwd?: string, env?: NodeJS.ProcessEnv, timeout?: number }} RunOpts
+ * @typedef {{ major: number, exec?: string, dir?: string, version?: string, reason?: string }} NodeUnderTest
+ */
+
+/**
+ * A command line a human can paste: cwd, environment and arguments.
+ * @param {string} cmd @param {string[]} args @param {{ cwd?: string, env?: NodeJS.ProcessEnv }} [o]
+ */
 function commandLine(cmd, args, { cwd, env } = {}) {
   const envPart = env
     ? `env -i ${Object.entries(env)
-        .map(([k, v]) => `${k}=${quote(v)}`)
+        .map(([k, v]) => `${k}=${quote(v ?? '')}`)
         .join(' ')} `
     : '';
   return `(cd ${quote(cwd ?? process.cwd())} && ${envPart}${[cmd, ...args].map(quote).join(' ')})`;
@@ -28,17 +37,19 @@ function commandLine(cmd, args, { cwd, env } = {}) {
 /**
  * Runs a command without a shell, stdin closed (never a TTY), output captured.
  * Resolves with runCommand's result plus `line`; never rejects on a non-zero exit.
+ * @param {string} cmd @param {string[]} args @param {RunOpts} [o] @returns {Promise<RunResult>}
  */
 export async function run(cmd, args, { cwd = process.cwd(), env = process.env, timeout = 120_000 } = {}) {
   const line = commandLine(cmd, args, { cwd, env: env === process.env ? undefined : env });
   return { ...(await runCommand(cmd, args, { cwd, env, timeoutMs: timeout, allowFail: true })), line };
 }
 
-/** What a failure message shows: the command line and everything it printed. */
+/** What a failure message shows: the command line and everything it printed. @param {RunResult} r */
 export function report(r, what = '') {
   return `${what}${what ? '\n' : ''}command: ${r.line}\nexit: ${r.signal ?? r.code}\n--- stdout ---\n${r.stdout}\n--- stderr ---\n${r.stderr}`;
 }
 
+/** {@link run}, asserting exit 0. @param {string} cmd @param {string[]} args @param {RunOpts} [opts] */
 export async function mustRun(cmd, args, opts) {
   const r = await run(cmd, args, opts);
   assert.equal(r.code, 0, report(r, `${path.basename(cmd)} failed`));
@@ -48,16 +59,24 @@ export async function mustRun(cmd, args, opts) {
 /** Every entry under dir, relative, sorted; anything but a regular file fails the comparison. */
 export const tree = (/** @type {string} */ dir) => walkTree(dir, { markNonFiles: true });
 
-/** Member paths of a .tgz (ustar, with pax `path` records as npm writes them for long names). */
+/**
+ * Member paths of a .tgz (ustar, with pax `path` records as npm writes them for long names).
+ * @param {string} file
+ * @returns {{ names: string[], members: Map<string, Buffer> }}
+ */
 export function tarList(file) {
   const buf = gunzipSync(fs.readFileSync(file));
+  /** @type {string[]} */
   const names = [];
+  /** @type {Map<string, Buffer>} */
   const members = new Map();
+  /** @type {string | null} */
   let paxPath = null;
   for (let off = 0; off + 512 <= buf.length;) {
     const header = buf.subarray(off, off + 512);
     if (header.every((b) => b === 0)) break;
-    const str = (a, b) => header.subarray(a, b).toString('utf8').replace(/\0.*$/s, '');
+    const str = (/** @type {number} */ a, /** @type {number} */ b) =>
+      header.subarray(a, b).toString('utf8').replace(/\0.*$/s, '');
     const size = parseInt(str(124, 136).trim() || '0', 8);
     const type = String.fromCharCode(header[156] || 48);
     const prefix = str(257, 263).startsWith('ustar') ? str(345, 500) : '';
@@ -76,7 +95,7 @@ export function tarList(file) {
   return { names, members };
 }
 
-/** Newest mtime under dir (files only). */
+/** Newest mtime under dir (files only). @param {string} dir */
 export function newest(dir) {
   let max = 0;
   for (const rel of tree(dir)) max = Math.max(max, fs.statSync(path.join(dir, rel)).mtimeMs);
@@ -86,13 +105,15 @@ export function newest(dir) {
 /**
  * The Nodes to test under: the machine's (the one running this file) and EXTRA_NODE_MAJORS from
  * NODE_DIR. Each: { major, exec, dir, version } or, when missing, { major, reason }.
+ * @returns {NodeUnderTest[]}
  */
 export function nodes() {
+  /** @type {NodeUnderTest[]} */
   const list = [
     { major: Number(process.versions.node.split('.')[0]), exec: process.execPath, version: process.version },
   ];
   for (const major of EXTRA_NODE_MAJORS) {
-    if (major === list[0].major) continue;
+    if (major === list[0]?.major) continue;
     const exec = path.join(NODE_DIR, `node${major}`, 'node_modules/.bin/node');
     const v = spawnSync(exec, ['--version'], { encoding: 'utf8' });
     const version = v.stdout?.trim() ?? '';
@@ -100,7 +121,7 @@ export function nodes() {
     else
       list.push({
         major,
-        reason: `Node ${major} is not installed at ${exec} (${v.error?.code ?? (version || `exit ${v.status}`)}): run bash .ci/install-node`,
+        reason: `Node ${major} is not installed at ${exec} (${/** @type {NodeJS.ErrnoException | undefined} */ (v.error)?.code ?? (version || `exit ${v.status}`)}): run bash .ci/install-node`,
       });
   }
   for (const n of list) if (n.exec) n.dir = path.dirname(n.exec);
@@ -109,6 +130,7 @@ export function nodes() {
 
 /** The environment npm runs with: npm_config_* that `npm test` may export must not redirect it. */
 export function npmEnv() {
+  /** @type {NodeJS.ProcessEnv} */
   const env = { ...process.env, NO_UPDATE_NOTIFIER: '1' };
   for (const key of Object.keys(env)) {
     if (/^npm_config_(prefix|global|location|dry_run|json|pack_destination|ignore_scripts)$/i.test(key))
@@ -117,7 +139,7 @@ export function npmEnv() {
   return env;
 }
 
-export const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
+export const secs = (/** @type {number} */ ms) => `${(ms / 1000).toFixed(1)} s`;
 
 /** Preloaded into every node process the bins start (NODE_OPTIONS=--require): who ran, under which Node. */
 export const PROBE = `require('node:fs').appendFileSync(
