@@ -22,11 +22,19 @@ import { NEWEST_GO, cellFlags } from './matrix.mjs';
 const VERSION = 'mutant';
 const answers = { name: 'mutant', base: 'scratch', goVersion: NEWEST_GO, healthcheck: true, port: 8080 };
 
-/** A generated scratch project with `from` replaced by `to` in `file`, built into an image. */
+/**
+ * A generated scratch project with `from` replaced by `to` in `file`, built into an image.
+ * @param {string} id @param {string} file @param {string} from @param {string} to
+ */
 async function brokenImage(id, file, from, to) {
   const cell = { id: `image-mutation-${id}`, options: answers };
   const dir = join(mkdtempSync(join(tmpdir(), `gm-imut-${id}-`)), 'mutant');
-  await generate(cell, dir, [...cellFlags(cell), '--skip-install'], goBins[NEWEST_GO]);
+  await generate(
+    cell,
+    dir,
+    [...cellFlags(cell), '--skip-install'],
+    /** @type {string} imageSkip is set without it */ (goBins[NEWEST_GO]),
+  );
   plantSecrets(dir);
   const text = readFileSync(join(dir, file), 'utf8');
   assert.ok(text.includes(from), `${file} no longer contains ${JSON.stringify(from)}: update this mutation`);

@@ -34,6 +34,7 @@ const baseBytes = async (/** @type {string} */ base) =>
   base === 'scratch' ? 0 : eng.imageSize(IMAGES[/** @type {keyof typeof IMAGES} */ (base)]);
 
 /** Size and build time of every image, reported at the end. */
+/** @type {{ id: string, image: number, binary: number, ms: number }[]} */
 const report = [];
 
 describe('generated images', { skip: imageSkip }, () => {
@@ -54,7 +55,9 @@ describe('generated images', { skip: imageSkip }, () => {
     describe(`cell ${cell.id}`, () => {
       const answers = cellAnswers(cell);
       const binaryPath = `${BINARY_DIR}/${answers.name}`;
+      /** @type {string} */
       let dir;
+      /** @type {{ ref: string, ms: number }} set by before() */
       let image;
 
       before(async () => {
@@ -97,7 +100,9 @@ describe('generated images', { skip: imageSkip }, () => {
 describe('go-minimal docker on an existing module (test/fixtures/cmd-api)', { skip: imageSkip }, () => {
   const cell = { id: 'docker-cmd-api', options: {} };
   const answers = { name: 'api', base: 'scratch', port: 8080, healthcheck: true };
+  /** @type {string} */
   let dir;
+  /** @type {{ ref: string, ms: number }} set by before() */
   let image;
 
   before(async () => {
