@@ -5,6 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort, tree } from '../engine/index.mjs';
 
 // ---------------------------------------------------------------------------------------------
 // Statistics
@@ -35,48 +36,7 @@ export function summary(xs) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Formatting
-
-export const fmtBytes = (b) => (b >= 1e6 ? `${(b / 1e6).toFixed(2)} MB` : `${(b / 1e3).toFixed(1)} KB`);
-export const fmtMs = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 10 ? 1 : 0)} ms`);
-export const pct = (x) => `${(x * 100).toFixed(0)} %`;
-export const ratio = (x) => `${x.toFixed(x < 0.1 ? 3 : 2)}`;
-
-// ---------------------------------------------------------------------------------------------
-// Processes
-
-const quote = (a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${String(a).replace(/'/g, `'\\''`)}'`);
-
-/**
- * Runs a command without a shell, stdin closed, output captured; never rejects on a non-zero
- * exit unless `check` (then the error holds the command and its output).
- * @returns {Promise<{ code: number|null, signal: string|null, stdout: string, stderr: string, ms: number, cmdline: string }>}
- */
-export function sh(cmd, args = [], { cwd, env, timeoutMs = 10 * 60_000, check = true } = {}) {
-  const cmdline = [cmd, ...args].map(quote).join(' ');
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(cmd, args, { cwd, env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(new Error(`cannot run ${cmdline}: ${e.message}`));
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      const r = { code, signal, stdout, stderr, ms: performance.now() - t0, cmdline };
-      if (check && code !== 0)
-        reject(
-          new Error(`failed (exit ${code ?? signal}): ${cmdline}${cwd ? ` in ${cwd}` : ''}\n${stdout}\n${stderr}`),
-        );
-      else resolve(r);
-    });
-  });
-}
+// Processes (the process runner is the engine's runCommand: engine/exec.mjs)
 
 /** Whether a program is on PATH. */
 export function onPath(bin, envPath = process.env.PATH ?? '') {
@@ -152,24 +112,10 @@ export async function killAndWait(child, signal = 'SIGKILL') {
   await Promise.race([gone, sleep(10_000)]);
 }
 
-export { freePort } from '../test/e2e/engine.mjs';
+export { freePort, tree };
 
 // ---------------------------------------------------------------------------------------------
-// Files
-
-/** Every regular file under dir, relative, sorted. */
-export function tree(dir) {
-  const out = [];
-  const walk = (d) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.push(path.relative(dir, p));
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
+// Files (tree, the one walk, is engine/files.mjs)
 
 /** Whether two folders hold the same files with the same bytes; returns the differences. */
 export function diffTrees(a, b) {

@@ -140,7 +140,7 @@ from their descriptions, Go ${PEER_GO_VERSION} and alpine 3.24 pinned as in ours
 from the same \`go.mod\`, \`main.go\` and \`main_test.go\` (plus an empty \`go.sum\`, which a
 standard-library module lacks and their \`COPY go.mod go.sum\` needs: docker/roadmap#611).
 
-Nothing can be pulled here, so base images are local **stand-ins** (\`test/e2e/engine.mjs\`):
+Nothing can be pulled here, so base images are local **stand-ins** (\`engine/recipes.mjs\`):
 alpine 3.24 = busybox + CA bundle (${B(s.sizes.standIn.alpine)} B, no apk),
 distroless static nonroot = CA bundle, passwd, tzdata (${B(s.sizes.standIn.distroless)} B).
 "As built here" is the engine's size of the image with the stand-in base; "with the published base"

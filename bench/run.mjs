@@ -27,7 +27,8 @@ import { performance } from 'node:perf_hooks';
 import { clearInterval, setInterval } from 'node:timers';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import * as E from '../test/e2e/engine.mjs';
+import * as E from '../engine/index.mjs';
+import { runCommand as sh } from '../engine/index.mjs';
 import { NOBODY, asNobody, nobodyBlocker } from '../test/e2e/tools.mjs';
 import { findGoroot } from '../test/e2e/toolchains.mjs';
 import {
@@ -39,7 +40,6 @@ import {
   median,
   onPath,
   rssOf,
-  sh,
   sleep,
   startUntilHealthy,
   summary,
@@ -112,8 +112,8 @@ const results = {
 // Preflight
 
 async function version(cmd, args, re = /.*/) {
-  const r = await sh(cmd, args, { check: false }).catch(() => null);
-  return r ? ((r.stdout + r.stderr).match(re)?.[0] ?? '').trim() : 'missing';
+  const r = await sh(cmd, args, { allowFail: true });
+  return r.error ? 'missing' : ((r.stdout + r.stderr).match(re)?.[0] ?? '').trim();
 }
 
 async function machine() {
@@ -191,7 +191,7 @@ async function generate() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Engine helpers missing from test/e2e/engine.mjs
+// Engine helpers missing from engine/
 
 /** Size in bytes of one file inside an image (podman image mount). */
 async function fileSizeInImage(ref, file) {

@@ -11,6 +11,7 @@ import { DOCKER_FILES } from '../dist/generators/docker/files.js';
 
 const EXPECTED_FILES = [...APP_FILES, ...DOCKER_FILES].map((f) => f.dest);
 
+// Over 60 lines: one describe per scenario (STYLE.md 6), as long as its list of behaviours.
 describe('--yes with defaults', () => {
   let result;
   before(async () => {
@@ -85,6 +86,7 @@ describe('--yes with defaults', () => {
   });
 });
 
+// Over 60 lines: one describe per scenario (STYLE.md 6), as long as its list of behaviours.
 describe('each option', () => {
   const cases = [
     {
@@ -239,6 +241,7 @@ describe('stored answers (.yo-rc.json)', () => {
   });
 });
 
+// Over 60 lines: one describe per scenario (STYLE.md 6), as long as its list of behaviours.
 describe('prompts', () => {
   ttyInSuite();
 

@@ -4,8 +4,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { tree } from '../engine/index.mjs';
 import { CLI, ROOT } from './helpers/generate.mjs';
 import { APP_OPTION_NAMES, kebab } from '../dist/lib/options.js';
 
@@ -15,20 +16,7 @@ function cli(args, opts = {}) {
   return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', stdin: 'ignore', ...opts });
 }
 
-/** Every file under dir, relative, sorted. */
-function tree(dir) {
-  const out = [];
-  const walk = (d) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.push(relative(dir, p));
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
-
+// Over 60 lines: one describe per scenario (STYLE.md 6), as long as its list of behaviours.
 describe('go-minimal (bin)', () => {
   it('--help lists every option of the table', () => {
     const r = cli(['--help']);

@@ -58,6 +58,7 @@ function dockerBuild({ dir, fake }, makeArgs = [], env = {}) {
   return { argv, args, log: r.stdout + r.stderr };
 }
 
+// Over 60 lines: one describe per scenario (STYLE.md 6), as long as its list of behaviours.
 describe('docker.mk under make (no container engine)', { skip: !haveMake && 'make is missing' }, () => {
   describe('in a git repository with no commit', { skip: !haveGit && 'git is missing' }, () => {
     let p;

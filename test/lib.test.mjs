@@ -283,6 +283,7 @@ describe('derived values', () => {
   });
 });
 
+// Over 60 lines: one describe per scenario (STYLE.md 6), as long as its list of behaviours.
 describe('derived from the option table', () => {
   const placesOf = (generator) =>
     OPTION_NAMES.filter((n) => OPTIONS[n].owners[generator] !== undefined).map((n) => OPTIONS[n].owners[generator]);

@@ -160,7 +160,6 @@ export interface Project {
   embeds: string[];
   /** The code calls time.LoadLocation and does not import time/tzdata. */
   loadsLocation: boolean;
-  hasGoSum: boolean;
   hasVendor: boolean;
 }
 
@@ -188,7 +187,6 @@ export function readProject(root: string, options: { useGo?: boolean } = {}): Pr
     portSources: {},
     embeds: [],
     loadsLocation: false,
-    hasGoSum: existsSync(join(root, 'go.sum')),
     hasVendor: existsSync(join(root, 'vendor', 'modules.txt')),
   };
   const mains = packages.filter((p) => p.name === 'main' && PACKAGE_MAIN_DIR.test(p.dir));

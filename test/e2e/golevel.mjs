@@ -18,32 +18,49 @@ import { tmpdir } from 'node:os';
 import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { exec, freePort, waitForHttp } from './engine.mjs';
+import { exec, freePort, waitForHttp } from '../../engine/index.mjs';
 import { CLI } from '../helpers/generate.mjs';
 import { goEnv } from './tools.mjs';
 
 export const CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 
-/** Runs a command for a cell; a failure names the cell. */
+/**
+ * @typedef {{ id: string }} CellRef what a failure names: the matrix cell (or a test's own id)
+ * @typedef {{ name: string, healthcheck: boolean }} ServeAnswers
+ */
+
+/**
+ * Runs a command for a cell; a failure names the cell.
+ * @param {CellRef} cell @param {string} cmd @param {string[]} args
+ * @param {import('../../engine/index.mjs').ExecOptions} [opts]
+ */
 export async function run(cell, cmd, args, opts = {}) {
   try {
     return await exec(cmd, args, opts);
   } catch (error) {
-    throw new Error(`[cell ${cell.id}] ${error.message}`, { cause: error });
+    throw new Error(`[cell ${cell.id}] ${/** @type {Error} */ (error).message}`, { cause: error });
   }
 }
 
-/** Generates a cell's project through the real CLI (with `go mod tidy` from the cell's Go). */
+/**
+ * Generates a cell's project through the real CLI (with `go mod tidy` from the cell's Go).
+ * @param {CellRef} cell @param {string} dir @param {string[]} flags @param {string} goBin
+ */
 export async function generate(cell, dir, flags, goBin) {
   await run(cell, process.execPath, [CLI, dir, ...flags], { env: goEnv(goBin) });
 }
 
+/** `gofmt -l` lists nothing. @param {CellRef} cell @param {string} dir @param {string} goBin */
 export async function gofmtClean(cell, dir, goBin) {
   const r = await run(cell, join(goBin, 'gofmt'), ['-l', '.'], { cwd: dir, env: goEnv(goBin) });
   if (r.stdout.trim() !== '') throw new Error(`[cell ${cell.id}] gofmt -l lists unformatted files:\n${r.stdout}`);
 }
 
-/** PT_INTERP in the ELF program headers: present means the binary needs a dynamic loader. */
+/**
+ * PT_INTERP in the ELF program headers: present means the binary needs a dynamic loader.
+ * @param {string} file
+ * @returns {string | undefined}
+ */
 export function elfInterpreter(file) {
   const fd = openSync(file, 'r');
   try {
@@ -75,10 +92,11 @@ export function elfInterpreter(file) {
 /**
  * An empty root holding only what the image's final stage adds: the binary, the CA bundle and a
  * passwd/group with nonroot 65532. World-readable, so uid 65532 can reach the binary.
+ * @param {string} binary @param {string} binaryPath
  */
 export function emptyRoot(binary, binaryPath) {
   const root = mkdtempSync(join(tmpdir(), 'gm-root-'));
-  const put = (dest, write) => {
+  const put = (/** @type {string} */ dest, /** @type {(p: string) => void} */ write) => {
     mkdirSync(dirname(join(root, dest)), { recursive: true });
     write(join(root, dest));
   };
@@ -102,12 +120,16 @@ export function emptyRoot(binary, binaryPath) {
 
 const CHROOT = ['/usr/sbin/chroot', '/usr/bin/chroot'].find((p) => existsSync(p)) ?? 'chroot';
 
-/** Starts the binary in root as 65532:65532 (chroot --userspec); returns the process and its output. */
+/**
+ * Starts the binary in root as 65532:65532 (chroot --userspec); returns the process and its output.
+ * @param {string} root @param {string} binaryPath @param {NodeJS.ProcessEnv} env @param {string[]} [args]
+ */
 export function startInRoot(root, binaryPath, env, args = []) {
   const child = spawn(CHROOT, ['--userspec=65532:65532', root, binaryPath, ...args], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  /** @type {Buffer[]} */
   const output = [];
   child.stdout.on('data', (b) => output.push(b));
   child.stderr.on('data', (b) => output.push(b));
@@ -115,14 +137,17 @@ export function startInRoot(root, binaryPath, env, args = []) {
   return { child, exited, output: () => Buffer.concat(output).toString() };
 }
 
-/** Runs the binary once in root as 65532 and returns its exit code and output. */
+/**
+ * Runs the binary once in root as 65532 and returns its exit code and output.
+ * @param {string} root @param {string} binaryPath @param {NodeJS.ProcessEnv} env @param {string[]} [args]
+ */
 export async function runInRoot(root, binaryPath, env, args) {
   const p = startInRoot(root, binaryPath, env, args);
   const { code } = await p.exited;
   return { code, output: p.output() };
 }
 
-/** The real uid and gid of a running process. */
+/** The real uid and gid of a running process. @param {number | undefined} pid */
 export function processIds(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const uid = /^Uid:\s+(\d+)/m.exec(status)?.[1];
@@ -133,9 +158,12 @@ export function processIds(pid) {
 /**
  * Local addresses on which a port is listening, read from /proc/net/tcp{,6}: all-zero means every
  * interface, 0100007F / ::1 mean loopback only (unreachable from outside a container).
+ * @param {number} port
+ * @returns {string[]}
  */
 export function listenAddresses(port) {
   const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  /** @type {string[]} */
   const found = [];
   for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
     let text;
@@ -147,7 +175,7 @@ export function listenAddresses(port) {
     for (const line of text.split('\n').slice(1)) {
       const cols = line.trim().split(/\s+/);
       if (cols.length < 4 || cols[3] !== '0A') continue; // 0A = LISTEN
-      const [addr, p] = cols[1].split(':');
+      const [addr = '', p] = /** @type {string} cols.length >= 4 */ (cols[1]).split(':');
       if (p === hexPort) found.push(/^0+$/.test(addr) ? 'any' : addr);
     }
   }
@@ -160,6 +188,7 @@ export const SHUTDOWN = { SHUTDOWN_DELAY: '800ms', SHUTDOWN_TIMEOUT: '3s' };
 /**
  * `make build VERSION=…`, then: the binary is static (no ELF interpreter) and `-version` prints
  * the version. Returns the binary's path.
+ * @param {CellRef} cell @param {string} dir @param {NodeJS.ProcessEnv} env @param {string} name @param {string} version
  */
 export async function checkStaticBuild(cell, dir, env, name, version) {
   await run(cell, 'make', ['build', `VERSION=${version}`], { cwd: dir, env });
@@ -175,6 +204,8 @@ export async function checkStaticBuild(cell, dir, env, name, version) {
  * The binary in an empty root as 65532:65532: /healthz answers from outside, it listens on every
  * interface, `-healthcheck` exits 0 while up (or does not exist), SIGTERM turns /readyz to 503
  * while /healthz still answers, the process exits 0 within the drain, and `-healthcheck` then fails.
+ * @param {CellRef} cell @param {string} root @param {string} binaryPath @param {ServeAnswers} answers
+ * @param {string} version
  */
 export async function checkServeProbeDrain(cell, root, binaryPath, answers, version) {
   const port = await freePort();

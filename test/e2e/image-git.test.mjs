@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import * as eng from './engine.mjs';
+import * as eng from '../../engine/index.mjs';
 import { generate } from './golevel.mjs';
 import { checkConfig, goBins, imageSkip, makeImage, prepareImages } from './imagecheck.mjs';
 import { E2E_GO_VERSIONS, cellAnswers, cellFlags } from './matrix.mjs';

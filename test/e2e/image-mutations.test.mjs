@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import * as eng from './engine.mjs';
+import * as eng from '../../engine/index.mjs';
 import { generate } from './golevel.mjs';
 import {
   checkConfig,
@@ -22,11 +22,19 @@ import { NEWEST_GO, cellFlags } from './matrix.mjs';
 const VERSION = 'mutant';
 const answers = { name: 'mutant', base: 'scratch', goVersion: NEWEST_GO, healthcheck: true, port: 8080 };
 
-/** A generated scratch project with `from` replaced by `to` in `file`, built into an image. */
+/**
+ * A generated scratch project with `from` replaced by `to` in `file`, built into an image.
+ * @param {string} id @param {string} file @param {string} from @param {string} to
+ */
 async function brokenImage(id, file, from, to) {
   const cell = { id: `image-mutation-${id}`, options: answers };
   const dir = join(mkdtempSync(join(tmpdir(), `gm-imut-${id}-`)), 'mutant');
-  await generate(cell, dir, [...cellFlags(cell), '--skip-install'], goBins[NEWEST_GO]);
+  await generate(
+    cell,
+    dir,
+    [...cellFlags(cell), '--skip-install'],
+    /** @type {string} imageSkip is set without it */ (goBins[NEWEST_GO]),
+  );
   plantSecrets(dir);
   const text = readFileSync(join(dir, file), 'utf8');
   assert.ok(text.includes(from), `${file} no longer contains ${JSON.stringify(from)}: update this mutation`);
@@ -55,7 +63,8 @@ describe('image checks fail on broken projects', { skip: imageSkip }, () => {
     );
     const { ref } = await m.build();
     try {
-      await assert.rejects(checkContainer(m.cell, ref, answers));
+      // No shell in scratch: the engine cannot start `/bin/sh -c …`.
+      await assert.rejects(checkContainer(m.cell, ref, answers), /\/bin\/sh\b[\s\S]*no such file or directory/);
     } finally {
       await eng.removeImage(ref, { force: true });
     }
@@ -66,7 +75,7 @@ describe('image checks fail on broken projects', { skip: imageSkip }, () => {
   });
   it('COPY go.mod go.sum (no glob) fails the build of a standard-library module', async () => {
     const m = await brokenImage('gosum', 'Dockerfile', 'COPY go.mod go.sum* ./', 'COPY go.mod go.sum ./');
-    await assert.rejects(m.build(), /\[cell image-mutation-gosum\] command failed/);
+    await assert.rejects(m.build(), /\[cell image-mutation-gosum\] command failed[\s\S]*go\.sum/);
   });
   it('a HEALTHCHECK that cannot succeed fails the healthy check', async () => {
     const m = await brokenImage('health', 'Dockerfile', '"-healthcheck"]', '"-healthcheck", "-nonsense"]');

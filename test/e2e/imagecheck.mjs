@@ -4,11 +4,16 @@ import assert from 'node:assert/strict';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BINARY_DIR } from '../../dist/lib/derive.js';
-import * as eng from './engine.mjs';
+import * as eng from '../../engine/index.mjs';
 import { run as runCmd } from './golevel.mjs';
 import { IMAGES } from '../../dist/lib/images.js';
 import { MATRIX_GO_VERSIONS } from './matrix.mjs';
 import { findGo, have, missing } from './tools.mjs';
+
+/**
+ * @typedef {{ id: string }} CellRef what a failure names
+ * @typedef {{ name: string, base: string, port: number, healthcheck: boolean }} ImageAnswers
+ */
 
 const detected = await eng.detectEngine();
 export const DOCKER = detected.ok ? detected.kind : 'docker';
@@ -24,14 +29,17 @@ export const imageSkip = missing([
 /** Stand-ins for the base images (nothing can be pulled) and a warm build cache, once per store. */
 export async function prepareImages() {
   await eng.ensureStandIns({
-    builders: MATRIX_GO_VERSIONS.map((goVersion) => ({ goVersion, goroot: join(goBins[goVersion], '..') })),
+    builders: MATRIX_GO_VERSIONS.map((goVersion) => ({
+      goVersion,
+      goroot: join(/** @type {string} imageSkip is set without it */ (goBins[goVersion]), '..'),
+    })),
     finals: [IMAGES.alpine, IMAGES.distroless],
   });
   for (const v of MATRIX_GO_VERSIONS) await eng.warmBuilder(v);
 }
 const SECURITY = ['--read-only', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges'];
 
-/** Puts files that must never reach an image next to the sources. */
+/** Puts files that must never reach an image next to the sources. @param {string} dir */
 export function plantSecrets(dir) {
   writeFileSync(join(dir, '.env'), 'API_TOKEN=do-not-ship\n');
   writeFileSync(join(dir, 'secret.pem'), '-----BEGIN PRIVATE KEY-----\nnot-a-key\n-----END PRIVATE KEY-----\n');
@@ -43,6 +51,8 @@ export function plantSecrets(dir) {
  * `make docker-build` with the engine's environment; returns the image reference and build time.
  * `env` is added to the environment (a key set to undefined is left out, e.g. REVISION: undefined
  * lets docker.mk compute it); `makeArgs` are more `VAR=value` arguments for make.
+ * @param {CellRef} cell @param {string} dir @param {string} name @param {string} version
+ * @param {{ env?: Record<string, string | undefined>, makeArgs?: string[] }} [o]
  */
 export async function makeImage(cell, dir, name, version, { env = {}, makeArgs = [] } = {}) {
   const t0 = Date.now();
@@ -55,7 +65,7 @@ export async function makeImage(cell, dir, name, version, { env = {}, makeArgs =
   return { ref: `${DOCKER === 'podman' ? 'localhost/' : ''}${name}:${version}`, ms: Date.now() - t0 };
 }
 
-/** Size of one file inside an image. */
+/** Size of one file inside an image. @param {string} ref @param {string} path */
 export async function fileSizeInImage(ref, path) {
   const mount = (await eng.engine(['image', 'mount', ref])).stdout.trim();
   try {
@@ -68,6 +78,7 @@ export async function fileSizeInImage(ref, path) {
 /**
  * Runs the image as the issue demands and checks it: answers from the host, numeric user,
  * healthy where a HEALTHCHECK exists, `stop -t 10` → exit code 0.
+ * @param {CellRef} cell @param {string} ref @param {ImageAnswers} answers
  */
 export async function checkContainer(cell, ref, answers) {
   const name = eng.uniqueName(`gm-${answers.name}`.slice(0, 40));
@@ -90,7 +101,11 @@ export async function checkContainer(cell, ref, answers) {
   }
 }
 
-/** Inspect: numeric user, exec-form entrypoint, exposed port, HEALTHCHECK iff enabled, OCI labels. */
+/**
+ * Inspect: numeric user, exec-form entrypoint, exposed port, HEALTHCHECK iff enabled, OCI labels.
+ * @param {CellRef} cell @param {string} ref @param {ImageAnswers} answers @param {string} version
+ * @param {{ revision?: string }} [o]
+ */
 export async function checkConfig(cell, ref, answers, version, { revision = 'e2e-revision' } = {}) {
   const binaryPath = `${BINARY_DIR}/${answers.name}`;
   const info = await eng.inspectImage(ref);
@@ -106,7 +121,10 @@ export async function checkConfig(cell, ref, answers, version, { revision = 'e2e
   assert.match(labels['org.opencontainers.image.created'], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
 }
 
-/** The image's files: no planted secret, the binary present, and on scratch nothing else. */
+/**
+ * The image's files: no planted secret, the binary present, and on scratch nothing else.
+ * @param {CellRef} cell @param {string} ref @param {ImageAnswers} answers
+ */
 export async function checkFiles(cell, ref, answers) {
   const binaryPath = `${BINARY_DIR}/${answers.name}`;
   const files = await eng.imageFiles(ref);
@@ -126,13 +144,14 @@ export async function checkFiles(cell, ref, answers) {
 /**
  * The multi-stage build already keeps the sources out of the final image, so .dockerignore is
  * proved on the builder stage: built alone (`--target build`), it must hold none of the secrets.
+ * @param {CellRef} cell @param {string} dir @param {string} name
  */
 export async function checkContext(cell, dir, name) {
   const tag = `${name}-buildstage:e2e`;
   try {
     await eng.build({ context: dir, tag, extraArgs: ['--target', 'build'] });
   } catch (error) {
-    throw new Error(`[cell ${cell.id}] ${error.message}`, { cause: error });
+    throw new Error(`[cell ${cell.id}] ${/** @type {Error} */ (error).message}`, { cause: error });
   }
   try {
     const files = await eng.imageFiles(`${DOCKER === 'podman' ? 'localhost/' : ''}${tag}`);

@@ -11,8 +11,16 @@ export const OLDEST_GO = `1.${MIN_GO_MINOR}`;
 /** Every Go minor some cell builds with (each needs a toolchain and a builder stand-in). */
 export const MATRIX_GO_VERSIONS = [OLDEST_GO, ...E2E_GO_VERSIONS];
 /** The newest supported Go: the one cells without a reason for another use. */
-export const NEWEST_GO = E2E_GO_VERSIONS.at(-1);
+export const NEWEST_GO = /** @type {string} GO_VERSIONS is never empty */ (E2E_GO_VERSIONS.at(-1));
 
+/**
+ * @typedef {object} Cell
+ * @property {string} id names the cell in failures
+ * @property {{ base: string, goVersion: string, healthcheck: boolean, name?: string, modulePath?: string, port?: number }} options
+ *   the generator's flags (camelCase)
+ */
+
+/** @type {Cell[]} */
 const cells = [];
 for (const base of BASES) {
   for (const goVersion of E2E_GO_VERSIONS) {
@@ -37,7 +45,7 @@ cells.push(
 
 export const MATRIX = cells;
 
-/** The flags that generate a cell. */
+/** The flags that generate a cell. @param {Cell} cell @returns {string[]} */
 export function cellFlags(cell) {
   const flags = ['--yes', '--name', cell.options.name ?? `svc-${cell.id}`.slice(0, 63)];
   for (const [key, value] of Object.entries(cell.options)) {
@@ -49,7 +57,7 @@ export function cellFlags(cell) {
   return flags;
 }
 
-/** The answers a cell resolves to (defaults filled in), for checks. */
+/** The answers a cell resolves to (defaults filled in), for checks. @param {Cell} cell */
 export function cellAnswers(cell) {
   const name = cell.options.name ?? `svc-${cell.id}`.slice(0, 63);
   return {

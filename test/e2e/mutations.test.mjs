@@ -26,6 +26,7 @@ const answers = { name: 'mut', healthcheck: true };
 const binaryPath = `${BINARY_DIR}/mut`;
 const env = goBin && goEnv(goBin);
 
+// Over 60 lines: one describe per scenario (STYLE.md 6), as long as its list of behaviours.
 describe('Go-level checks fail on broken projects', { skip }, () => {
   let pristine;
   before(async () => {

@@ -11,25 +11,23 @@
 // tools.mjs): that needs root or unprivileged user namespaces, not root as such, and works when
 // `/` is mode 0700. Needs the npm registry (the installs resolve the package's dependencies and
 // yo); the npm cache makes repeats fast, and the installs run in parallel. A missing Node or a
-// user namespace that cannot be made is a skip with the reason, unless CI=true or E2E=required,
+// user namespace that cannot be made is a skip with the reason, unless CI (true or 1) or E2E=required,
 // where it is a failure.
 //
 // dist/ must be built first (`npm test` does it in pretest): the pack uses --ignore-scripts so the
 // prepack build does not run a second time, nor rewrite dist/ under the test files running in
 // parallel. GO_MINIMAL_E2E_KEEP=1 keeps the temporary folder for inspection.
 //
-// No dependencies beyond node built-ins.
+// No dependencies beyond node built-ins. Helpers: package-helpers.mjs.
 
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
-import { NOBODY, asNobody, nobodyBlocker } from './tools.mjs';
+import { PROBE, mustRun, newest, nodes, npmEnv, report, run, secs, tarList, tree } from './package-helpers.mjs';
+import { NOBODY, REQUIRED, asNobody, nobodyBlocker } from './tools.mjs';
 import { helpText } from '../../dist/lib/flags.js';
 
 /** Files every generated tree must hold, the dotfiles (stored without their dot) among them. */
@@ -38,159 +36,9 @@ const KEY_FILES = ['.gitignore', '.dockerignore', '.editorconfig', '.yo-rc.json'
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 const YO = 'yo@7.0.1';
-const REQUIRED = /^(true|1)$/i.test(process.env.CI ?? '') || process.env.E2E === 'required';
 const KEEP = process.env.GO_MINIMAL_E2E_KEEP === '1';
 /** The generator's flags for both runs (yo and go-minimal take the same ones). */
 const GEN_ARGS = ['--yes', '--name', 'pkgtest', '--go-version', '1.23', '--skip-install'];
-/** Node majors tested besides the machine's own; keep in step with .ci/install-node. */
-const EXTRA_NODE_MAJORS = [22, 24];
-const NODE_DIR =
-  process.env.GO_MINIMAL_NODE_DIR ||
-  path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'go-minimal/node');
-
-// ---------------------------------------------------------------------------------------------
-// Helpers
-
-const quote = (s) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${String(s).replaceAll("'", `'\\''`)}'`);
-
-/** A command line a human can paste: cwd, environment and arguments. */
-function commandLine(cmd, args, { cwd, env } = {}) {
-  const envPart = env
-    ? `env -i ${Object.entries(env)
-        .map(([k, v]) => `${k}=${quote(v)}`)
-        .join(' ')} `
-    : '';
-  return `(cd ${quote(cwd ?? process.cwd())} && ${envPart}${[cmd, ...args].map(quote).join(' ')})`;
-}
-
-/**
- * Runs a command without a shell, stdin closed (never a TTY), output captured.
- * Resolves with { status, signal, stdout, stderr, ms, line }; never rejects on a non-zero exit.
- */
-function run(cmd, args, { cwd = process.cwd(), env = process.env, timeout = 120_000 } = {}) {
-  const line = commandLine(cmd, args, { cwd, env: env === process.env ? undefined : env });
-  return new Promise((resolve) => {
-    const started = performance.now();
-    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeout);
-    const done = (status, signal, error) => {
-      clearTimeout(timer);
-      const ms = performance.now() - started;
-      if (error) stderr += `\n[spawn error] ${error.message}`;
-      if (signal === 'SIGKILL') stderr += `\n[killed after ${timeout} ms]`;
-      resolve({ status, signal, stdout, stderr, ms, line });
-    };
-    child.on('error', (error) => done(null, null, error));
-    child.on('close', (status, signal) => done(status, signal));
-  });
-}
-
-/** What a failure message shows: the command line and everything it printed. */
-function report(r, what = '') {
-  return `${what}${what ? '\n' : ''}command: ${r.line}\nexit: ${r.status ?? r.signal}\n--- stdout ---\n${r.stdout}\n--- stderr ---\n${r.stderr}`;
-}
-
-async function mustRun(cmd, args, opts) {
-  const r = await run(cmd, args, opts);
-  assert.equal(r.status, 0, report(r, `${path.basename(cmd)} failed`));
-  return r;
-}
-
-/** Every entry under dir, relative, sorted; anything but a regular file fails the comparison. */
-function tree(dir) {
-  const out = [];
-  const walk = (d) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.push(path.relative(dir, p) + (e.isFile() ? '' : ' (not a regular file)'));
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
-
-/** Member paths of a .tgz (ustar, with pax `path` records as npm writes them for long names). */
-function tarList(file) {
-  const buf = gunzipSync(fs.readFileSync(file));
-  const names = [];
-  const members = new Map();
-  let paxPath = null;
-  for (let off = 0; off + 512 <= buf.length;) {
-    const header = buf.subarray(off, off + 512);
-    if (header.every((b) => b === 0)) break;
-    const str = (a, b) => header.subarray(a, b).toString('utf8').replace(/\0.*$/s, '');
-    const size = parseInt(str(124, 136).trim() || '0', 8);
-    const type = String.fromCharCode(header[156] || 48);
-    const prefix = str(257, 263).startsWith('ustar') ? str(345, 500) : '';
-    const body = buf.subarray(off + 512, off + 512 + size);
-    off += 512 + Math.ceil(size / 512) * 512;
-    if (type === 'x') {
-      paxPath = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body.toString('utf8'))?.[1] ?? null;
-      continue;
-    }
-    if (type === 'g') continue;
-    const name = paxPath ?? (prefix ? `${prefix}/${str(0, 100)}` : str(0, 100));
-    paxPath = null;
-    if (type === '0' || type === '\0') members.set(name, body);
-    names.push(name);
-  }
-  return { names, members };
-}
-
-/** Newest mtime under dir (files only). */
-function newest(dir) {
-  let max = 0;
-  for (const rel of tree(dir)) max = Math.max(max, fs.statSync(path.join(dir, rel)).mtimeMs);
-  return max;
-}
-
-/**
- * The Nodes to test under: the machine's (the one running this file) and EXTRA_NODE_MAJORS from
- * NODE_DIR. Each: { major, exec, dir, version } or, when missing, { major, reason }.
- */
-function nodes() {
-  const list = [
-    { major: Number(process.versions.node.split('.')[0]), exec: process.execPath, version: process.version },
-  ];
-  for (const major of EXTRA_NODE_MAJORS) {
-    if (major === list[0].major) continue;
-    const exec = path.join(NODE_DIR, `node${major}`, 'node_modules/.bin/node');
-    const v = spawnSync(exec, ['--version'], { encoding: 'utf8' });
-    const version = v.stdout?.trim() ?? '';
-    if (v.status === 0 && version.startsWith(`v${major}.`)) list.push({ major, exec, version });
-    else
-      list.push({
-        major,
-        reason: `Node ${major} is not installed at ${exec} (${v.error?.code ?? (version || `exit ${v.status}`)}): run bash .ci/install-node`,
-      });
-  }
-  for (const n of list) if (n.exec) n.dir = path.dirname(n.exec);
-  return list;
-}
-
-/** The environment npm runs with: npm_config_* that `npm test` may export must not redirect it. */
-function npmEnv() {
-  const env = { ...process.env, NO_UPDATE_NOTIFIER: '1' };
-  for (const key of Object.keys(env)) {
-    if (/^npm_config_(prefix|global|location|dry_run|json|pack_destination|ignore_scripts)$/i.test(key))
-      delete env[key];
-  }
-  return env;
-}
-
-const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
-
-/** Preloaded into every node process the bins start (NODE_OPTIONS=--require): who ran, under which Node. */
-const PROBE = `require('node:fs').appendFileSync(
-  process.env.GM_PROBE_OUT,
-  JSON.stringify({ version: process.version, execPath: process.execPath, uid: process.getuid(), gid: process.getgid() }) + '\\n',
-);
-`;
 
 const NODES = nodes();
 const NOBODY_BLOCKER = nobodyBlocker();
@@ -200,6 +48,7 @@ const AS = CALLER === 0 ? 'root' : `uid ${CALLER}`;
 
 // ---------------------------------------------------------------------------------------------
 
+// Over 60 lines: one describe per scenario (STYLE.md 6), as long as its list of behaviours.
 describe('published package: npm pack → npm install -g with yo@7.0.1 → yo / go-minimal, per Node', () => {
   /** Filled by before(). */
   const shared = {
@@ -332,10 +181,10 @@ describe('published package: npm pack → npm install -g with yo@7.0.1 → yo / 
     }
   }
 
-  /** Skips (or, under CI=true / E2E=required, fails) when yo cannot run unprivileged here. */
+  /** Skips (or, under CI / E2E=required, fails) when yo cannot run unprivileged here. */
   function needUnprivileged(t) {
     if (!NOBODY_BLOCKER) return true;
-    if (REQUIRED) assert.fail(`${NOBODY_BLOCKER} (CI=true or E2E=required: a missing tool is a failure, not a skip)`);
+    if (REQUIRED) assert.fail(`${NOBODY_BLOCKER} (CI or E2E=required: a missing tool is a failure, not a skip)`);
     t.skip(NOBODY_BLOCKER);
     return false;
   }
@@ -401,10 +250,11 @@ describe('published package: npm pack → npm install -g with yo@7.0.1 → yo / 
 
   for (const node of NODES) {
     const skip = !node.exec && !REQUIRED && node.reason;
+    // Over 60 lines: one describe per scenario (STYLE.md 6), as long as its list of behaviours.
     describe(`under Node ${node.version ?? node.major}`, { skip }, () => {
       if (!node.exec) {
         it(`Node ${node.major} is installed`, () =>
-          assert.fail(`${node.reason} (CI=true or E2E=required: a missing tool is a failure, not a skip)`));
+          assert.fail(`${node.reason} (CI or E2E=required: a missing tool is a failure, not a skip)`));
         return;
       }
       /** This Node's install: { prefix, bin, path }. */
@@ -420,7 +270,7 @@ describe('published package: npm pack → npm install -g with yo@7.0.1 → yo / 
           const cwd = freshDir(`node${node.major}-caller-cwd`);
           const out = path.join(cwd, 'out'); // does not exist yet: go-minimal creates it
           const r = await runBin(ctx, [path.join(ctx.bin, 'go-minimal'), out, ...GEN_ARGS], cwd);
-          assert.equal(r.status, 0, report(r, 'go-minimal failed'));
+          assert.equal(r.code, 0, report(r, 'go-minimal failed'));
           return { r, out };
         })();
         return rootRun;
@@ -441,7 +291,7 @@ describe('published package: npm pack → npm install -g with yo@7.0.1 → yo / 
 
       it(`go-minimal --help exits 0 (${AS})`, async () => {
         const r = await runBin(ctx, [path.join(ctx.bin, 'go-minimal'), '--help'], shared.base);
-        assert.equal(r.status, 0, report(r, 'go-minimal --help failed'));
+        assert.equal(r.code, 0, report(r, 'go-minimal --help failed'));
         assertRanAs(r, node, [CALLER, CALLER_GID], 'go-minimal --help');
         assert.match(r.stdout, /^Usage: go-minimal /, report(r));
         for (const flag of ['--module-path', '--go-version', '--yes'])
@@ -464,7 +314,7 @@ describe('published package: npm pack → npm install -g with yo@7.0.1 → yo / 
         const cwd = freshDir(`node${node.major}-yo-help`);
         assertNoShadowingCopy(cwd);
         const r = await runBin(ctx, [path.join(ctx.bin, 'yo'), 'go-minimal', '--help'], cwd, { nobody: true });
-        assert.equal(r.status, 0, report(r, 'yo go-minimal --help failed'));
+        assert.equal(r.code, 0, report(r, 'yo go-minimal --help failed'));
         assertRanAs(r, node, [NOBODY, NOBODY], 'yo go-minimal --help');
         // One spelling set: the bin's help, from the same table (flags.ts), under yo's program name.
         for (const line of helpText('app', 'yo').split('\n'))
@@ -478,7 +328,7 @@ describe('published package: npm pack → npm install -g with yo@7.0.1 → yo / 
         const cwd = freshDir(`node${node.major}-yo-out`);
         assertNoShadowingCopy(cwd);
         const r = await runBin(ctx, [path.join(ctx.bin, 'yo'), 'go-minimal', ...GEN_ARGS], cwd, { nobody: true });
-        assert.equal(r.status, 0, report(r, 'yo go-minimal failed'));
+        assert.equal(r.code, 0, report(r, 'yo go-minimal failed'));
         // yo saw uid 65534 (it refuses root), on this Node.
         assertRanAs(r, node, [NOBODY, NOBODY], 'yo go-minimal');
         console.log(`package e2e: Node ${node.version}: yo go-minimal (uid ${NOBODY}) ${secs(r.ms)}`);

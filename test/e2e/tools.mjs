@@ -1,19 +1,26 @@
 // Finding the tools the e2e proof needs, and the skip policy: on a developer's machine a missing
-// tool skips with the reason; under CI=true or E2E=required it is a failure.
+// tool skips with the reason; under CI (CI=true or CI=1) or E2E=required it is a failure.
 import { spawnSync } from 'node:child_process';
+import { quote } from '../../engine/index.mjs';
 
 export { findGo } from './toolchains.mjs';
 
-export const REQUIRED = process.env.CI === 'true' || process.env.E2E === 'required';
+/** Whether this is a CI run: CI=true (GitHub Actions, GitLab, …) or CI=1, in any case. */
+export const isCI = () => /^(true|1)$/i.test(process.env.CI ?? '');
 
-/** True when a command is on PATH. */
+/** The one skip policy: under CI or E2E=required, a missing tool is a failure, not a skip. */
+export const REQUIRED = isCI() || process.env.E2E === 'required';
+
+/** True when a command is on PATH. @param {string} command */
 export function have(command) {
-  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+  return spawnSync('sh', ['-c', `command -v ${quote(command)}`], { stdio: 'ignore' }).status === 0;
 }
 
 /**
  * The reason a test cannot run (missing tools), or undefined when it can. Under CI/E2E=required,
  * a missing tool throws, so the run fails instead of skipping.
+ * @param {(string | false | undefined)[]} reasons one per tool, falsy when the tool is there
+ * @returns {string | undefined}
  */
 export function missing(reasons) {
   const list = reasons.filter(Boolean);
@@ -21,12 +28,12 @@ export function missing(reasons) {
   const reason = `missing: ${list.join('; ')}`;
   if (REQUIRED)
     throw new Error(
-      `${reason} (required because ${process.env.CI === 'true' ? 'CI=true' : 'E2E=required'}; run .ci/install-system)`,
+      `${reason} (required because ${isCI() ? `CI=${process.env.CI}` : 'E2E=required'}; run .ci/install-system)`,
     );
   return reason;
 }
 
-/** Environment for Go commands: the chosen toolchain first on PATH, and never the network. */
+/** Environment for Go commands: the chosen toolchain first on PATH, and never the network. @param {string} goBin */
 export function goEnv(goBin) {
   return {
     PATH: `${goBin}:${process.env.PATH}`,
@@ -51,6 +58,9 @@ export const NOBODY = 65534;
  * load libc), and what it writes is owned by the caller outside. It has no capabilities, so no
  * DAC override: only the owner's permission bits apply. Needs root, or unprivileged user
  * namespaces (see nobodyBlocker).
+ * @param {Record<string, string>} env
+ * @param {string[]} argv
+ * @returns {[string, string[]]}
  */
 export function asNobody(env, argv) {
   return [
@@ -78,7 +88,8 @@ export function nobodyBlocker() {
     encoding: 'utf8',
     env: { PATH: '/usr/bin:/bin:/usr/sbin:/sbin' },
   });
-  if (r.error?.code === 'ENOENT') return 'unshare is not on PATH (util-linux)';
+  if (/** @type {NodeJS.ErrnoException | undefined} */ (r.error)?.code === 'ENOENT')
+    return 'unshare is not on PATH (util-linux)';
   if (r.status === 0 && r.stdout.trim() === String(NOBODY)) return undefined;
   const detail = (r.stderr || r.stdout || r.error?.message || '').trim();
   return `\`unshare --user --map-user=${NOBODY}\` does not work here (${detail || `exit ${r.status}`}): it needs root or unprivileged user namespaces (user.max_user_namespaces > 0)`;

@@ -21,6 +21,7 @@ export function withTty(value = true) {
 
 /** For every test of the enclosing describe: stdin is a terminal (restored after the suite). */
 export function ttyInSuite() {
+  /** @type {() => void} */
   let restore;
   before(() => {
     restore = withTty();
@@ -28,9 +29,16 @@ export function ttyInSuite() {
   after(() => restore());
 }
 
-/** A non-interactive run with --yes and the given flags. */
+/**
+ * A non-interactive run with --yes and the given flags.
+ * @param {Record<string, unknown>} [options]
+ */
 export function runYes(options = {}) {
-  return helpers.run(APP).withOptions({ yes: true, skipInstall: true, ...FIXED, ...options });
+  // yeoman-test types only yeoman's own options; ours are the generator's
+  const all = /** @type {import('yeoman-generator').BaseOptions} */ (
+    /** @type {unknown} */ ({ yes: true, skipInstall: true, ...FIXED, ...options })
+  );
+  return helpers.run(APP).withOptions(all);
 }
 
 export { helpers };

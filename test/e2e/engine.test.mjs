@@ -1,7 +1,9 @@
-// Self-test of the container-engine layer: node --test test/e2e/engine.selftest.mjs
+// Self-test of the image engine (engine/): node scripts/test.mjs engine.test
 // Builds a tiny hand-written stdlib Go service with a Dockerfile shaped like the generated ones,
 // runs it read-only with all capabilities dropped, probes it from the host, runs its healthcheck
-// and stops it gracefully. Skips (with the reason) when no engine is usable.
+// and stops it gracefully. Skips (with the reason) when no engine or Go toolchain is usable; under
+// CI or E2E=required that is a failure (tools.mjs). The builder is the newest matrix Go, whose
+// stand-in the image tests build too.
 
 import assert from 'node:assert/strict';
 import fsp from 'node:fs/promises';
@@ -31,7 +33,13 @@ import {
   uniqueName,
   waitForHttp,
   warmBuilder,
-} from './engine.mjs';
+} from '../../engine/index.mjs';
+import { NEWEST_GO } from './matrix.mjs';
+import { findGoroot } from './toolchains.mjs';
+import { missing } from './tools.mjs';
+
+const GO = NEWEST_GO;
+const GOROOT = findGoroot(GO);
 
 const MAIN_GO = `package main
 
@@ -92,7 +100,7 @@ func main() {
 `;
 
 const DOCKERFILE = `# syntax=docker/dockerfile:1
-FROM --platform=$BUILDPLATFORM golang:1.23-alpine AS build
+FROM --platform=$BUILDPLATFORM golang:${GO}-alpine AS build
 WORKDIR /src
 COPY go.mod ./
 RUN --mount=type=cache,target=/go/pkg/mod go mod download
@@ -114,24 +122,29 @@ HEALTHCHECK --interval=5s --timeout=3s --start-period=2s --retries=3 CMD ["/app"
 `;
 
 const detection = await detectEngine();
-const skip = detection.ok ? false : `no container engine: ${detection.reason}`;
+const skip =
+  missing([
+    !detection.ok && `a container engine (${detection.reason})`,
+    !GOROOT && `Go ${GO} (for the builder stand-in)`,
+  ]) ?? false;
 
+// Over 60 lines: one describe per scenario (STYLE.md 6), as long as its list of behaviours.
 describe('e2e container engine', { skip, concurrency: false }, () => {
   /** @type {string} */ let ctx;
   const tag = `localhost/e2e-selftest:${uniqueName('v')}`;
   const name = uniqueName('e2e-selftest');
-  const ms = (t0) => `${Date.now() - t0} ms`;
+  const ms = (/** @type {number} */ t0) => `${Date.now() - t0} ms`;
 
   before(async () => {
     const t0 = Date.now();
     const made = await ensureStandIns({
-      builders: [{ goVersion: '1.23', goroot: '/usr/lib/go-1.23' }],
+      builders: [{ goVersion: GO, goroot: /** @type {string} */ (GOROOT) }],
       finals: ['alpine:3.24', 'gcr.io/distroless/static-debian13:nonroot'],
     });
-    const warm = await warmBuilder('1.23');
+    const warm = await warmBuilder(GO);
     console.log(`# stand-ins ${JSON.stringify(made)}; warm-up ${JSON.stringify(warm)}; total ${ms(t0)}`);
     ctx = await fsp.mkdtemp(path.join(os.tmpdir(), 'e2e-selftest-'));
-    await fsp.writeFile(path.join(ctx, 'go.mod'), 'module example.com/hello\n\ngo 1.23\n');
+    await fsp.writeFile(path.join(ctx, 'go.mod'), `module example.com/hello\n\ngo ${GO}\n`);
     await fsp.writeFile(path.join(ctx, 'main.go'), MAIN_GO);
     await fsp.writeFile(path.join(ctx, 'Dockerfile'), DOCKERFILE);
     await fsp.writeFile(path.join(ctx, '.dockerignore'), 'Dockerfile\n.dockerignore\n');
@@ -181,18 +194,18 @@ describe('e2e container engine', { skip, concurrency: false }, () => {
       'run',
       '--rm',
       '--pull=never',
-      'golang:1.23-alpine',
+      `golang:${GO}-alpine`,
       'go',
       'env',
       'GOVERSION',
       'GOTOOLCHAIN',
       'GOPATH',
     ]);
-    assert.match(go.stdout, /^go1\.23\.\d+\nlocal\n\/go\n$/);
+    assert.match(go.stdout, new RegExp(`^go${GO.replace('.', '\\.')}\\.\\d+\\nlocal\\n/go\\n$`));
     // As upstream, no GOPROXY in the image: an ENV would beat the Dockerfile's GOPROXY build arg.
-    const env = (await inspectImage('golang:1.23-alpine')).Config.Env ?? [];
+    const env = (await inspectImage(`golang:${GO}-alpine`)).Config.Env ?? [];
     assert.deepEqual(
-      env.filter((e) => e.startsWith('GOPROXY=')),
+      env.filter((/** @type {string} */ e) => e.startsWith('GOPROXY=')),
       [],
     );
   });
@@ -257,7 +270,7 @@ describe('e2e container engine', { skip, concurrency: false }, () => {
   });
 
   test('helpers throw with the command line and its output', async () => {
-    await assert.rejects(inspectImage('localhost/e2e-does-not-exist:nope'), (e) => {
+    await assert.rejects(inspectImage('localhost/e2e-does-not-exist:nope'), (/** @type {Error} */ e) => {
       assert.match(e.message, /(podman|docker) image inspect localhost\/e2e-does-not-exist:nope/);
       assert.match(e.message, /no such|not known/i);
       return true;

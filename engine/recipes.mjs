@@ -1,0 +1,224 @@
+// Stand-in recipes: base images cannot be pulled here, so local stand-ins are built from the
+// host's files (busybox, a Go toolchain, the CA bundle, tzdata), tagged with the exact names a
+// Dockerfile `FROM` resolves to. A recipe fills a root folder and adds Dockerfile instructions;
+// standins.mjs builds it.
+
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { errCode } from './config.mjs';
+import { exec } from './exec.mjs';
+import { fileFingerprint } from './store.mjs';
+
+/** Bump when a recipe changes in a way the input hashes do not capture. */
+export const RECIPE_VERSION = 4;
+
+const CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
+const BUSYBOX = '/usr/bin/busybox';
+const ZONEINFO = '/usr/share/zoneinfo';
+const STD_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/**
+ * @typedef {object} StandInRecipe
+ * @property {string} tag the fully qualified name the image is tagged with
+ * @property {(root: string, ctx: string) => Promise<void>} fill populates `root` (copied to `/`
+ *   by `COPY rootfs/ /`); may add more to the build context `ctx` for `config` to COPY
+ * @property {string[]} config Dockerfile instructions after `COPY rootfs/ /` (a COPY from the
+ *   context makes everything root-owned but keeps modes)
+ * @property {unknown} inputs anything whose change must rebuild the image
+ */
+
+/** @param {string} root busybox at /bin/busybox, every applet as a symlink to it */
+async function addBusybox(root) {
+  await fsp.mkdir(path.join(root, 'bin'), { recursive: true });
+  await fsp.copyFile(BUSYBOX, path.join(root, 'bin/busybox'));
+  await fsp.chmod(path.join(root, 'bin/busybox'), 0o755);
+  const list = (await exec(BUSYBOX, ['--list-full'])).stdout.split('\n').filter(Boolean);
+  for (const rel of list) {
+    if (rel === 'linuxrc' || rel === 'bin/busybox') continue;
+    const dest = path.join(root, rel);
+    await fsp.mkdir(path.dirname(dest), { recursive: true });
+    await fsp.symlink('/bin/busybox', dest).catch((e) => {
+      if (errCode(e) !== 'EEXIST') throw e;
+    });
+  }
+}
+
+/**
+ * CA bundle, passwd, group, /tmp (1777), more empty dirs, optionally busybox.
+ * @param {string} root
+ * @param {{ passwd: string, group: string, busybox: boolean, extraDirs?: string[] }} o
+ */
+async function addBase(root, { passwd, group, busybox, extraDirs = [] }) {
+  for (const d of ['etc/ssl/certs', 'tmp', ...extraDirs]) await fsp.mkdir(path.join(root, d), { recursive: true });
+  await fsp.chmod(path.join(root, 'tmp'), 0o1777);
+  await fsp.copyFile(CA_BUNDLE, path.join(root, 'etc/ssl/certs/ca-certificates.crt'));
+  await fsp.writeFile(path.join(root, 'etc/passwd'), passwd);
+  await fsp.writeFile(path.join(root, 'etc/group'), group);
+  if (busybox) await addBusybox(root);
+}
+
+/**
+ * @typedef {object} GoBuilderSpec
+ * @property {string} goVersion e.g. '1.23' (the image is tagged golang:<goVersion>-alpine)
+ * @property {string} goroot a host GOROOT of that version, e.g. '/usr/lib/go-1.23'
+ */
+
+/** @param {GoBuilderSpec} b @returns {StandInRecipe} */
+export function goBuilderRecipe({ goVersion, goroot }) {
+  if (!/^\d+\.\d+(\.\d+)?$/.test(goVersion)) throw new Error(`bad goVersion ${JSON.stringify(goVersion)}`);
+  const gobin = path.join(goroot, 'bin/go');
+  if (!fs.existsSync(gobin)) throw new Error(`no Go toolchain at ${goroot} (missing ${gobin}) for Go ${goVersion}`);
+  const fullVersion = (fs.readFileSync(path.join(goroot, 'VERSION'), 'utf8').split('\n')[0] ?? '').trim(); // go1.23.5
+  if (!fullVersion.startsWith(`go${goVersion}`)) throw new Error(`${goroot} holds ${fullVersion}, not Go ${goVersion}`);
+  return {
+    tag: `docker.io/library/golang:${goVersion}-alpine`,
+    inputs: {
+      fullVersion,
+      go: fileFingerprint(gobin),
+      busybox: fileFingerprint(BUSYBOX),
+      ca: fileFingerprint(CA_BUNDLE),
+    },
+    config: [
+      `ENV PATH=/go/bin:/usr/local/go/bin:${STD_PATH}`,
+      `ENV GOLANG_VERSION=${fullVersion.replace(/^go/, '')}`,
+      'ENV GOPATH=/go',
+      'ENV GOTOOLCHAIN=local',
+      'WORKDIR /go',
+      'CMD ["/bin/sh"]',
+    ],
+    async fill(root) {
+      await addBase(root, {
+        passwd: 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/sbin/nologin\n',
+        group: 'root:x:0:root\nnobody:x:65534:\n',
+        busybox: true,
+        extraDirs: ['root', 'go/bin', 'go/src', 'usr/local'],
+      });
+      for (const d of ['go', 'go/bin', 'go/src']) await fsp.chmod(path.join(root, d), 0o1777); // as upstream
+      // Debian's GOROOT links into /usr/share/go-X (src, misc, pkg/include, …): dereference (-L).
+      // Hard links (-l) make this instant; fall back to a real copy across file systems.
+      // test/ and api/ are not needed to build.
+      const dest = path.join(root, 'usr/local/go');
+      await fsp.mkdir(dest);
+      const srcs = (await fsp.readdir(goroot))
+        .filter((e) => !['test', 'api'].includes(e))
+        .map((e) => path.join(goroot, e));
+      const r = await exec('cp', ['-rLl', ...srcs, dest + '/'], { allowFail: true });
+      if (r.code !== 0) {
+        await fsp.rm(dest, { recursive: true, force: true });
+        await fsp.mkdir(dest);
+        await exec('cp', ['-rL', ...srcs, dest + '/']);
+      }
+    },
+  };
+}
+
+/** @param {string} tag @param {string} version e.g. '3.24' @returns {StandInRecipe} */
+function alpineRecipe(tag, version) {
+  return {
+    tag,
+    inputs: { busybox: fileFingerprint(BUSYBOX), ca: fileFingerprint(CA_BUNDLE), version },
+    config: [`ENV PATH=${STD_PATH}`, 'CMD ["/bin/sh"]'],
+    async fill(root) {
+      await addBase(root, {
+        passwd:
+          'root:x:0:0:root:/root:/bin/sh\n' +
+          'nobody:x:65534:65534:nobody:/:/sbin/nologin\n' +
+          'nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n',
+        group: 'root:x:0:root\nnobody:x:65534:\nnonroot:x:65532:\n',
+        busybox: true,
+        extraDirs: ['root', 'home', 'var/tmp', 'etc/apk'],
+      });
+      await fsp.writeFile(path.join(root, 'etc/alpine-release'), `${version}.0\n`);
+      await fsp.writeFile(
+        path.join(root, 'etc/os-release'),
+        `NAME="Alpine Linux"\nID=alpine\nVERSION_ID=${version}.0\n` +
+          `PRETTY_NAME="Alpine Linux v${version} (e2e stand-in: busybox only, no apk)"\n`,
+      );
+    },
+  };
+}
+
+/** @param {string} tag @param {boolean} nonroot @returns {StandInRecipe} */
+function distrolessStaticRecipe(tag, nonroot) {
+  return {
+    tag,
+    inputs: { ca: fileFingerprint(CA_BUNDLE), tz: fs.existsSync(ZONEINFO) && fileFingerprint(ZONEINFO), nonroot },
+    config: [
+      `ENV PATH=${STD_PATH}`,
+      'ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt',
+      // /home/nonroot owned by 65532 with mode 0700, as in distroless (the mode comes from the source)
+      'COPY --chown=65532:65532 nonroot-home/ /home/',
+      ...(nonroot ? ['USER 65532:65532', 'WORKDIR /home/nonroot'] : []),
+    ],
+    async fill(root, ctx) {
+      await addBase(root, {
+        passwd:
+          'root:x:0:0:root:/root:/sbin/nologin\n' +
+          'nobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\n' +
+          'nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n',
+        group: 'root:x:0:\nnobody:x:65534:\ntty:x:5:\nstaff:x:50:\nnonroot:x:65532:\n',
+        busybox: false,
+        extraDirs: ['root', 'home'],
+      });
+      await fsp.chmod(path.join(root, 'root'), 0o700);
+      if (fs.existsSync(ZONEINFO)) {
+        // distroless static ships tzdata: time.LoadLocation works without importing time/tzdata
+        await fsp.mkdir(path.join(root, 'usr/share'), { recursive: true });
+        await exec('cp', ['-a', ZONEINFO, path.join(root, 'usr/share/')]);
+      }
+      await fsp.mkdir(path.join(ctx, 'nonroot-home/nonroot'), { recursive: true });
+      await fsp.chmod(path.join(ctx, 'nonroot-home/nonroot'), 0o700);
+      await fsp.writeFile(
+        path.join(root, 'etc/os-release'),
+        'PRETTY_NAME="Distroless (e2e stand-in)"\nNAME="Debian GNU/Linux"\nID="debian"\nVERSION_ID="13"\n' +
+          'HOME_URL="https://github.com/GoogleContainerTools/distroless"\n',
+      );
+      await fsp.writeFile(path.join(root, 'etc/nsswitch.conf'), 'passwd: files\ngroup: files\nhosts: files dns\n');
+    },
+  };
+}
+
+/**
+ * Splits an image reference into its fully qualified form (docker.io rules) and parts.
+ * A digest (`@sha256:…`) is dropped: stand-ins cannot match real digests.
+ * @param {string} ref e.g. 'alpine:3.24', 'gcr.io/distroless/static-debian13:nonroot'
+ * @returns {{ full: string, registry: string, repository: string, tag: string }}
+ */
+export function normalizeRef(ref) {
+  let rest = ref.split('@')[0] ?? ref;
+  let tag = 'latest';
+  const colon = rest.lastIndexOf(':');
+  if (colon > rest.lastIndexOf('/')) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+  }
+  const first = rest.split('/')[0] ?? '';
+  let registry = 'docker.io';
+  if (rest.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost')) {
+    registry = first;
+    rest = rest.slice(first.length + 1);
+  } else if (!rest.includes('/')) rest = `library/${rest}`;
+  return { full: `${registry}/${rest}:${tag}`, registry, repository: rest, tag };
+}
+
+/** @param {string} tag @param {string} full @returns {StandInRecipe} */
+function distrolessStaticRecipeFor(tag, full) {
+  if (!['nonroot', 'latest'].includes(tag))
+    throw new Error(`the distroless static stand-in supports the tags nonroot and latest, got ${JSON.stringify(tag)}`);
+  return distrolessStaticRecipe(full, tag === 'nonroot');
+}
+
+/**
+ * Known final (runtime) base images, keyed by `registry/repository`.
+ * @type {Record<string, (tag: string, full: string) => StandInRecipe>}
+ */
+export const FINAL_RECIPES = {
+  'docker.io/library/alpine': (tag, full) => {
+    const v = /^\d+\.\d+/.exec(tag)?.[0];
+    if (!v) throw new Error(`the alpine stand-in needs a version tag like 3.24, got ${JSON.stringify(tag)}`);
+    return alpineRecipe(full, v);
+  },
+  'gcr.io/distroless/static-debian13': distrolessStaticRecipeFor,
+  'gcr.io/distroless/static': distrolessStaticRecipeFor,
+};

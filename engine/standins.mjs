@@ -1,0 +1,175 @@
+// Building the stand-ins (once per store, under a lock, skipped while their stamp still matches)
+// and warming the builder's cache mounts so that later image builds compile little.
+
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { cli, engine } from './cli.mjs';
+import { CACHE_MOUNT_DIRS, DIRS } from './config.mjs';
+import { FINAL_RECIPES, RECIPE_VERSION, goBuilderRecipe, normalizeRef } from './recipes.mjs';
+import { imageId, readStamp, sha256, withLock, writeStamp } from './store.mjs';
+
+/** @typedef {import('./recipes.mjs').StandInRecipe} StandInRecipe */
+/** @typedef {import('./recipes.mjs').GoBuilderSpec} GoBuilderSpec */
+/** @typedef {{ ref: string, built: boolean, ms: number }} StandInResult */
+
+/** @param {StandInRecipe} recipe @returns {Promise<StandInResult>} */
+async function ensureStandIn(recipe) {
+  const t0 = Date.now();
+  const hash = sha256(RECIPE_VERSION, recipe.inputs, recipe.config, recipe.fill.toString());
+  const key = `standin-${recipe.tag}`;
+  const fresh = async () => {
+    const s = readStamp(key);
+    return s?.hash === hash && !!s.id && (await imageId(recipe.tag)) === s.id;
+  };
+  if (await fresh()) return { ref: recipe.tag, built: false, ms: Date.now() - t0 };
+  return withLock(key, async () => {
+    if (await fresh()) return { ref: recipe.tag, built: false, ms: Date.now() - t0 };
+    const previous = await imageId(recipe.tag);
+    const ctx = await fsp.mkdtemp(path.join(DIRS.tmp, 'standin-'));
+    try {
+      const root = path.join(ctx, 'rootfs');
+      await fsp.mkdir(root);
+      await recipe.fill(root, ctx);
+      await fsp.writeFile(
+        path.join(ctx, 'Dockerfile'),
+        ['FROM scratch', 'COPY rootfs/ /', ...recipe.config, ''].join('\n'),
+      );
+      const iid = path.join(ctx, 'iid');
+      const args = ['build', '--iidfile', iid, '-t', recipe.tag, '-f', path.join(ctx, 'Dockerfile')];
+      if ((await cli()) === 'podman') args.push('--format', 'docker', '--layers=false', '--pull=never');
+      await engine([...args, ctx]);
+      const id = (await fsp.readFile(iid, 'utf8')).trim().replace(/^sha256:/, '');
+      writeStamp(key, { ref: recipe.tag, hash, id, builtAt: new Date().toISOString() });
+      // drop the previous stand-in unless something still uses it (then rmi fails harmlessly)
+      if (previous && previous !== id) await engine(['rmi', previous], { allowFail: true });
+      return { ref: recipe.tag, built: true, ms: Date.now() - t0 };
+    } finally {
+      await fsp.rm(ctx, { recursive: true, force: true });
+    }
+  });
+}
+
+/**
+ * Makes sure local stand-ins exist for base images that cannot be pulled, tagged with the exact
+ * names a Dockerfile `FROM` resolves to. Built once per store: skipped when the stamp file in
+ * `<E2E_ROOT>/stamps` records the same recipe hash and the tag still points at the same image.
+ * Safe to call from several processes at once (per-image lock).
+ *
+ * - builders `{ goVersion: '1.23', goroot: '/usr/lib/go-1.23' }` → `docker.io/library/golang:1.23-alpine`:
+ *   busybox applets, Go at /usr/local/go, CA bundle, root in passwd/group, /tmp 1777,
+ *   PATH=/go/bin:/usr/local/go/bin:…, GOPATH=/go, GOTOOLCHAIN=local, WORKDIR /go. No GOPROXY, as
+ *   upstream: the build's GOPROXY build arg decides (an ENV would override it in every RUN).
+ * - finals (full or short refs): `alpine:<x.y>` → busybox (no apk, no adduser), CA bundle,
+ *   passwd/group with root, nobody, nonroot 65532; `gcr.io/distroless/static-debian13:nonroot`
+ *   (and `:latest`, `gcr.io/distroless/static`) → no shell, CA bundle, tzdata, passwd/group with
+ *   root, nobody, nonroot 65532, /tmp 1777, /home/nonroot, USER 65532:65532. Unknown refs throw.
+ *
+ * @param {{ builders?: GoBuilderSpec[], finals?: string[] }} [spec]
+ * @returns {Promise<StandInResult[]>} one entry per image, in order (builders first)
+ */
+export async function ensureStandIns({ builders = [], finals = [] } = {}) {
+  const recipes = builders.map(goBuilderRecipe);
+  for (const ref of finals) {
+    const n = normalizeRef(ref);
+    const make = FINAL_RECIPES[`${n.registry}/${n.repository}`];
+    if (!make)
+      throw new Error(
+        `no stand-in recipe for final image ${JSON.stringify(ref)} (resolves to ${n.full}); ` +
+          `known repositories: ${Object.keys(FINAL_RECIPES).join(', ')}`,
+      );
+    recipes.push(make(n.tag, n.full));
+  }
+  await cli();
+  const results = [];
+  for (const r of recipes) results.push(await ensureStandIn(r)); // sequential: 2 cores, disk-bound
+  return results;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Build cache warm-up
+
+const WARM_MAIN_GO = `package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strconv"
+	"syscall"
+	"time"
+)
+
+func main() {
+	flag.Parse()
+	logger := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+	http.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		_ = json.NewEncoder(w).Encode(map[string]string{"status": "ok", "n": strconv.Itoa(1)})
+	})
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+	defer stop()
+	_, _ = debug.ReadBuildInfo()
+	srv := &http.Server{Addr: ":8080", ReadHeaderTimeout: time.Second}
+	go func() { <-ctx.Done(); _ = srv.Close() }()
+	if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		logger.Error(fmt.Sprint(err))
+	}
+}
+`;
+
+/**
+ * Pre-warms buildah's cache mounts `/go/pkg/mod` and `/root/.cache/go-build` (the targets the
+ * generated Dockerfiles use; they are shared by all builds of this store) by compiling a
+ * net/http + log/slog + encoding/json + os/signal program with
+ * `CGO_ENABLED=0 go build -trimpath -ldflags "-s -w"` in the stand-in builder. (A GOCACHE baked
+ * into the image would be hidden by the cache mount.) Skipped when already done for the same
+ * builder image and the cache still exists. The builder must exist ({@link ensureStandIns}).
+ * @param {string} goVersion e.g. '1.23'
+ * @returns {Promise<{ warmed: boolean, ms: number }>}
+ */
+export async function warmBuilder(goVersion) {
+  const t0 = Date.now();
+  const ref = `docker.io/library/golang:${goVersion}-alpine`;
+  const id = await imageId(ref);
+  if (!id) throw new Error(`warmBuilder: ${ref} does not exist; call ensureStandIns({ builders }) first`);
+  const key = `warm-go${goVersion}`;
+  const fresh = () =>
+    readStamp(key)?.id === id &&
+    CACHE_MOUNT_DIRS.some((d) => fs.existsSync(path.join(d, 'root/.cache/go-build/README')));
+  if (fresh()) return { warmed: false, ms: Date.now() - t0 };
+  return withLock(key, async () => {
+    if (fresh()) return { warmed: false, ms: Date.now() - t0 };
+    const ctx = await fsp.mkdtemp(path.join(DIRS.tmp, 'warm-'));
+    try {
+      await fsp.writeFile(path.join(ctx, 'go.mod'), `module example.com/warm\n\ngo ${goVersion}\n`);
+      await fsp.writeFile(path.join(ctx, 'main.go'), WARM_MAIN_GO);
+      await fsp.writeFile(
+        path.join(ctx, 'Dockerfile'),
+        [
+          `FROM ${ref}`,
+          'WORKDIR /src',
+          'COPY . .',
+          'RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build \\',
+          '    CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go build -trimpath -buildvcs=false -ldflags "-s -w" -o /tmp/app .',
+          '',
+        ].join('\n'),
+      );
+      const iid = path.join(ctx, 'iid');
+      const args = ['build', '--iidfile', iid, '--no-cache'];
+      if ((await cli()) === 'podman') args.push('--layers=false', '--pull=never');
+      await engine([...args, ctx]);
+      await engine(['rmi', (await fsp.readFile(iid, 'utf8')).trim()], { allowFail: true });
+      writeStamp(key, { ref, id, warmedAt: new Date().toISOString() });
+      return { warmed: true, ms: Date.now() - t0 };
+    } finally {
+      await fsp.rm(ctx, { recursive: true, force: true });
+    }
+  });
+}
