@@ -60,6 +60,9 @@ export function presetSchema(): Record<string, unknown> {
   };
 }
 
+/** The schema parsePreset enforces: built once (the table does not change during a run). */
+let presetSchemaOnce: Record<string, unknown> | undefined;
+
 /** What the schema cannot word for the keys that are not options. */
 function presetHint(key: string, error: ErrorObject, value: unknown): string {
   if (key === 'locked') {
@@ -97,7 +100,7 @@ export function findPresetFile(dir: string, home = homedir()): string | undefine
 
 /** Validates a preset object against {@link presetSchema}, then each value with the table's validator. */
 export function parsePreset(input: unknown, file: string, baseDir = dirname(file)): Preset {
-  const defaults = checkAnswersObject(presetSchema(), input, {
+  const defaults = checkAnswersObject((presetSchemaOnce ??= presetSchema()), input, {
     file,
     label: `preset ${file}`,
     where: file,

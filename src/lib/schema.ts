@@ -43,14 +43,16 @@ export function optionSchema(name: AnswerName): Record<string, unknown> {
 /** The options stored in `.yo-rc.json` (by any generator), in table order. */
 export const STORED_NAMES: AnswerName[] = OPTION_NAMES.filter((name) => OPTIONS[name].stored);
 
+let storedSchemaOnce: Record<string, unknown> | undefined;
+
 /** JSON Schema of the generator's entry in `.yo-rc.json`: the stored options, nothing else. */
 export function storedSchema(): Record<string, unknown> {
-  return {
+  return (storedSchemaOnce ??= {
     $schema: SCHEMA_DIALECT,
     type: 'object',
     additionalProperties: false,
     properties: Object.fromEntries(STORED_NAMES.map((name) => [name, optionSchema(name)])),
-  };
+  });
 }
 
 /** Where a checked object came from, for its one-line errors. */
@@ -67,16 +69,15 @@ export interface JsonSource {
   extraHint?: (key: string, error: ErrorObject, value: unknown) => string;
 }
 
-/** Compiled once per schema (by its text: the schemas are built afresh by each call). */
-const compiled = new Map<string, ValidateFunction>();
+/** Compiled once per schema object: callers pass the same object each time (see storedSchema). */
+const compiled = new WeakMap<object, ValidateFunction>();
 
 function validatorFor(schema: Record<string, unknown>): ValidateFunction {
-  const key = JSON.stringify(schema);
-  let validate = compiled.get(key);
+  let validate = compiled.get(schema);
   if (!validate) {
     // strict: a schema keyword ajv does not know is a bug here, not something to ignore.
     validate = new Ajv2020({ strict: true, allErrors: false }).compile(schema);
-    compiled.set(key, validate);
+    compiled.set(schema, validate);
   }
   return validate;
 }
