@@ -56,9 +56,12 @@ describe('a preset saved with a UTF-8 byte-order mark', () => {
 describe('the generator entry in .yo-rc.json is checked like a preset', () => {
   const cases = [
     [{ prot: 9090 }, /^Unknown key "prot" in \.yo-rc\.json \("generator-go-minimal"\): use one of name, modulePath, /],
-    [null, /^Invalid "generator-go-minimal" in \.yo-rc\.json: it must be a JSON object, not null\.$/],
-    ['x', /^Invalid "generator-go-minimal" in \.yo-rc\.json: it must be a JSON object, not "x"\.$/],
-    [[1, 2], /^Invalid "generator-go-minimal" in \.yo-rc\.json: it must be a JSON object, not \[1,2\]\.$/],
+    [
+      null,
+      /^Invalid "generator-go-minimal" in \.yo-rc\.json: it must be a JSON object, not null; delete that entry to start afresh\.$/,
+    ],
+    ['x', /^Invalid "generator-go-minimal" in \.yo-rc\.json: it must be a JSON object, not "x"; delete that entry/],
+    [[1, 2], /^Invalid "generator-go-minimal" in \.yo-rc\.json: it must be a JSON object, not \[1,2\]; delete/],
     [{ port: '9090' }, /^Invalid port "9090" in \.yo-rc\.json: write it as a JSON number: 9090\.$/],
     [{ healthcheck: 'false' }, /^Invalid healthcheck "false" in \.yo-rc\.json: write it as a JSON boolean/],
     [{ locked: ['base'] }, /^Unknown key "locked" in \.yo-rc\.json/],

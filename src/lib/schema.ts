@@ -65,6 +65,8 @@ export interface JsonSource {
   where: string;
   /** The keys offered when an unknown key is found. */
   accepted: readonly string[];
+  /** What to do about an object that is not one: `; delete that entry …`. */
+  remedy?: string;
   /** One-line hint (without "Invalid … in file: ") for an error under a non-option key. */
   extraHint?: (key: string, error: ErrorObject, value: unknown) => string;
 }
@@ -105,7 +107,7 @@ export function describeSchemaError(error: ErrorObject, data: unknown, source: J
       const key = String((error.params as { additionalProperty: string }).additionalProperty);
       return `Unknown key ${quoteValue(key)} in ${source.where}: use one of ${source.accepted.join(', ')}.`;
     }
-    return `Invalid ${source.label}: it must be a JSON object, not ${quoteValue(data)}.`;
+    return `Invalid ${source.label}: it must be a JSON object, not ${quoteValue(data)}${source.remedy ?? ''}.`;
   }
   const key = topKey(error.instancePath);
   const value = (data as Record<string, unknown>)[key];
@@ -150,5 +152,6 @@ export function checkStoredEntry(content: unknown, namespace: string, file: stri
     label: `${quoteValue(namespace)} in ${file}`,
     where,
     accepted: STORED_NAMES,
+    remedy: '; delete that entry to start afresh',
   });
 }
