@@ -82,6 +82,13 @@ describe('validateModulePath', () => {
       'example.com/GOPHER~1',
       'example.com/ü',
       'example.com/a@b',
+      // Go builds none of these: the standard library's names and the package patterns.
+      'fmt',
+      'net/http',
+      'std',
+      'cmd/go',
+      'all',
+      'example.com/x/-y', // go build: invalid input directory name
     ]));
   it('says what is wrong and what is accepted', () => {
     assert.match(validateModulePath('example.com/x/v1'), /major version suffix.*example\.com/);

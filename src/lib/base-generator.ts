@@ -24,6 +24,7 @@ import {
   type OptionSpec,
 } from './options.js';
 import { findPresetFile, loadPreset, parsePreset, type Preset, type PresetInput } from './preset.js';
+import { checkStoredEntry } from './schema.js';
 
 /**
  * Options as given: in code (a team generator, yeoman-test, the bin) in camelCase; under yo as
@@ -172,7 +173,7 @@ export abstract class OptionsGenerator extends Generator<Partial<Answers>, GenOp
   protected resolveAnswers(names: AnswerName[], extra: Partial<DefaultContext> = {}): void {
     this.preset = this.loadPreset();
     const preset = this.preset;
-    const stored = this.config.getAll() as Record<string, unknown>;
+    const stored = checkStoredEntry(this.fs.readJSON(this.config.path), this.config.name ?? '', CONFIG_FILE);
     for (const name of names) {
       const flag = this.given(name);
       const locked = preset?.locked.includes(name);
@@ -185,7 +186,7 @@ export abstract class OptionsGenerator extends Generator<Partial<Answers>, GenOp
           );
         }
       } else if (locked) value = preset!.defaults[name];
-      else if (stored[name] !== undefined) value = checkOption(name, stored[name], { kind: 'file', file: CONFIG_FILE });
+      else if (stored[name] !== undefined) value = stored[name];
       else if (preset && preset.defaults[name] !== undefined) value = preset.defaults[name];
       else if (this.nonInteractive) {
         value = (OPTIONS[name] as OptionSpec<unknown>).default(this.defaultContext(extra));

@@ -11,6 +11,7 @@
 import { basename } from 'node:path';
 import { BASES, type Base } from './images.js';
 import { GO_VERSIONS, defaultGoVersion, localGoMinor } from './go.js';
+import { quoteValue } from './quote.js';
 import type { Project } from './project.js';
 import {
   MIN_GO_MINOR,
@@ -326,9 +327,12 @@ export class OptionError extends Error {
   }
 }
 
-/** A value as an error message quotes it: strings in double quotes, control characters escaped (one line). */
+/**
+ * A value as an error message quotes it, on one line: JSON, with the controls JSON leaves (C1, bidi,
+ * U+2028) escaped too, and a long value elided (see quote.ts).
+ */
 export function describeValue(raw: unknown): string {
-  return JSON.stringify(raw) ?? String(raw);
+  return quoteValue(raw);
 }
 
 /** One line: names the option, the value and what is accepted. */

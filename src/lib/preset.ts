@@ -7,16 +7,10 @@ import { existsSync, statSync } from 'node:fs';
 import { readInputFile } from './fs-safety.js';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import {
-  OPTIONS,
-  OPTION_NAMES,
-  OptionError,
-  checkOption,
-  describeValue,
-  optionHelp,
-  type AnswerName,
-  type Answers,
-} from './options.js';
+import type { ErrorObject } from 'ajv/dist/2020.js';
+import { OPTION_NAMES, OptionError, describeValue, type AnswerName, type Answers } from './options.js';
+import { printable, quoteValue } from './quote.js';
+import { SCHEMA_DIALECT, checkAnswersObject, optionSchema } from './schema.js';
 
 export const PRESET_FILE = '.go-minimal.json';
 
@@ -38,9 +32,7 @@ export type PresetInput = Partial<Record<AnswerName, unknown>> & {
   $schema?: unknown;
 };
 
-const EXTRA_KEYS = ['$schema', 'locked', 'templatesDir'];
-
-/** JSON Schema (draft 2020-12) for a preset, derived from the option table. */
+/** JSON Schema (draft 2020-12) for a preset, derived from the option table; {@link parsePreset} enforces it. */
 export function presetSchema(): Record<string, unknown> {
   const properties: Record<string, unknown> = {
     $schema: { type: 'string' },
@@ -54,27 +46,38 @@ export function presetSchema(): Record<string, unknown> {
       description:
         'Folder (relative to this file) whose files override built-in templates of the same name, or are rendered as extra files (name without .ejs).',
       type: 'string',
+      minLength: 1,
     },
   };
-  for (const name of OPTION_NAMES) {
-    const spec = OPTIONS[name];
-    const type = spec.kind === 'integer' ? 'integer' : spec.kind === 'boolean' ? 'boolean' : 'string';
-    properties[name] = {
-      description: optionHelp(name, 'schema'),
-      type,
-      ...(spec.choices ? { enum: [...spec.choices] } : {}),
-      ...(spec.min !== undefined ? { minimum: spec.min } : {}),
-      ...(spec.max !== undefined ? { maximum: spec.max } : {}),
-    };
-  }
+  for (const name of OPTION_NAMES) properties[name] = optionSchema(name);
   return {
-    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $schema: SCHEMA_DIALECT,
     $id: 'https://www.npmjs.com/package/generator-go-minimal/preset.schema.json',
     title: 'generator-go-minimal team preset',
     type: 'object',
     additionalProperties: false,
     properties,
   };
+}
+
+/** The schema parsePreset enforces: built once (the table does not change during a run). */
+let presetSchemaOnce: Record<string, unknown> | undefined;
+
+/** What the schema cannot word for the keys that are not options. */
+function presetHint(key: string, error: ErrorObject, value: unknown): string {
+  if (key === 'locked') {
+    const list = value as unknown[];
+    if (error.keyword === 'uniqueItems') {
+      return `${quoteValue(list[(error.params as { j: number }).j])} is listed twice; list each option once`;
+    }
+    if (error.instancePath !== '/locked') {
+      const item = list[Number(error.instancePath.split('/')[2])];
+      return `${quoteValue(item)} is not an option; use ${OPTION_NAMES.join(', ')}`;
+    }
+    return 'use a list of option names, e.g. ["base", "goVersion"]';
+  }
+  if (key === 'templatesDir') return 'use a folder path (relative to the preset)';
+  return `use a string (the URL or path of preset.schema.json), not ${quoteValue(value)}`;
 }
 
 /**
@@ -95,45 +98,26 @@ export function findPresetFile(dir: string, home = homedir()): string | undefine
   return existsSync(inHome) ? inHome : undefined;
 }
 
-/** Validates a preset object; errors are one line naming the key and the file. */
+/** Validates a preset object against {@link presetSchema}, then each value with the table's validator. */
 export function parsePreset(input: unknown, file: string, baseDir = dirname(file)): Preset {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new OptionError(`Invalid preset ${file}: it must be a JSON object.`);
-  }
-  const raw = input as PresetInput;
-  const defaults: Partial<Answers> = {};
-  for (const [key, value] of Object.entries(raw)) {
-    if (EXTRA_KEYS.includes(key)) continue;
-    if (!(OPTION_NAMES as string[]).includes(key)) {
-      throw new OptionError(
-        `Unknown key "${key}" in ${file}: use one of ${[...OPTION_NAMES, 'locked', 'templatesDir'].join(', ')}.`,
-      );
-    }
-    (defaults as Record<string, unknown>)[key] = checkOption(key as AnswerName, value, { kind: 'file', file });
-  }
-  let locked: AnswerName[] = [];
-  if (raw.locked !== undefined) {
-    if (!Array.isArray(raw.locked) || raw.locked.some((k) => typeof k !== 'string')) {
-      throw new OptionError(`Invalid locked in ${file}: use a list of option names, e.g. ["base", "goVersion"].`);
-    }
-    for (const key of raw.locked as string[]) {
-      if (!(OPTION_NAMES as string[]).includes(key)) {
-        throw new OptionError(`Invalid locked in ${file}: "${key}" is not an option; use ${OPTION_NAMES.join(', ')}.`);
-      }
-      if (!(key in defaults)) {
-        throw new OptionError(`Invalid locked in ${file}: "${key}" is locked but ${file} gives it no value.`);
-      }
-    }
-    locked = raw.locked as AnswerName[];
-  }
+  const defaults = checkAnswersObject((presetSchemaOnce ??= presetSchema()), input, {
+    file,
+    label: `preset ${file}`,
+    where: file,
+    accepted: [...OPTION_NAMES, 'locked', 'templatesDir'],
+    extraHint: presetHint,
+  });
+  const raw = input as { locked?: AnswerName[]; templatesDir?: string }; // as the schema checked
+  const locked = raw.locked ?? [];
+  const unset = locked.find((key) => defaults[key] === undefined);
+  if (unset) throw new OptionError(`Invalid locked in ${file}: "${unset}" is locked but ${file} gives it no value.`);
   let templatesDir: string | undefined;
   if (raw.templatesDir !== undefined) {
-    if (typeof raw.templatesDir !== 'string' || raw.templatesDir === '') {
-      throw new OptionError(`Invalid templatesDir in ${file}: use a folder path (relative to the preset).`);
-    }
     templatesDir = isAbsolute(raw.templatesDir) ? raw.templatesDir : resolve(baseDir, raw.templatesDir);
     if (!existsSync(templatesDir) || !statSync(templatesDir).isDirectory()) {
-      throw new OptionError(`Invalid templatesDir "${raw.templatesDir}" in ${file}: ${templatesDir} is not a folder.`);
+      throw new OptionError(
+        `Invalid templatesDir ${quoteValue(raw.templatesDir)} in ${file}: ${printable(templatesDir)} is not a folder.`,
+      );
     }
   }
   return { file, defaults, locked, templatesDir };
@@ -145,9 +129,10 @@ export function loadPreset(file: string): Preset {
   const text = readInputFile(path, `--preset ${describeValue(file)}`);
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    // A byte-order mark is not JSON, but editors on Windows save one: skip it.
+    json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
-    throw new OptionError(`Invalid preset ${path}: not JSON (${(error as Error).message.split('\n')[0]}).`);
+    throw new OptionError(`Invalid preset ${path}: not JSON (${printable((error as Error).message)}).`);
   }
   return parsePreset(json, path);
 }

@@ -49,8 +49,24 @@ function checkElement(elem: string, first: boolean): string | undefined {
 }
 
 /**
+ * First path elements Go resolves before any module, so a module named by one cannot be built:
+ * the standard library's top-level folders ("fmt" → ambiguous import) and the package patterns
+ * of `go help packages` ("std" → not an importable package). From `go list std` of Go 1.26; a
+ * new top-level folder is rare (iter, unique, weak came in 1.23–1.24).
+ */
+const GO_RESERVED = new Set(
+  (
+    'all archive bufio builtin bytes cmd cmp compress container context crypto database debug embed ' +
+    'encoding errors expvar flag fmt go hash html image index io iter log maps math mime net os path ' +
+    'plugin reflect regexp runtime slices sort std strconv strings structs sync syscall testing text ' +
+    'time tool unicode unique unsafe weak work'
+  ).split(' '),
+);
+
+/**
  * A Go module path, by Go's own rules (golang.org/x/mod/module.CheckPath), except that, like
- * `go mod init`, the first element need not contain a dot. A final `/vN` must have N ≥ 2.
+ * `go mod init`, the first element need not contain a dot (but may not be {@link GO_RESERVED}). A
+ * final `/vN` must have N ≥ 2.
  */
 export function validateModulePath(value: string): Validation {
   const hint = (why: string): string =>
@@ -63,7 +79,11 @@ export function validateModulePath(value: string): Validation {
     const problem = checkElement(elem, i === 0);
     if (problem) return hint(problem);
   }
+  if (GO_RESERVED.has(elems[0] ?? ''))
+    return hint(`"${elems[0]}" is taken by Go (a standard-library package or a package pattern)`);
   const last = elems[elems.length - 1] ?? '';
+  // go build takes a package whose name starts with '-' for a flag: "invalid input directory name".
+  if (last.startsWith('-')) return hint('leading dash in the last path element');
   if (elems.length > 1 && /^v[0-9]+$/.test(last)) {
     if (last === 'v0' || last === 'v1' || last.startsWith('v0')) {
       return hint(`invalid major version suffix "/${last}" (only /v2 and above)`);
