@@ -110,10 +110,15 @@ export abstract class OptionsGenerator extends Generator<Partial<Answers>, GenOp
 
   /** An option as given: a kebab-case flag (yo) or a camelCase option (code); both differing is refused. */
   protected given(name: string): unknown {
-    const options = this.options as Record<string, unknown>;
+    const options: Record<string, unknown> = { ...(this.options as Record<string, unknown>) };
     // yeoman-generator registers --skip-install itself, with the default false: false there means
     // "not given" (the only one of its own options that is also ours).
-    return givenOption(options['skip-install'] === false ? { ...options, 'skip-install': undefined } : options, name);
+    if (options['skip-install'] === false) delete options['skip-install'];
+    // An option passed in code is read as given: yeoman converts a registered one with its type
+    // (Boolean('false') is true), and the table's check must see the raw value.
+    const init = this._initOptions as Record<string, unknown>;
+    if (init[name] !== undefined) options[name] = init[name];
+    return givenOption(options, name);
   }
 
   /** No questions: --yes, or no terminal to ask on. */

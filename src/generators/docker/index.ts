@@ -10,6 +10,7 @@ import {
   OPTIONS,
   OptionError,
   checkOption,
+  describeValue,
   storedAnswers,
   type Answers,
 } from '../../lib/options.js';
@@ -60,7 +61,7 @@ export default class DockerGenerator extends OptionsGenerator {
       const normal = OPTIONS.main.coerce(flagMain);
       if (normal === undefined || !project.mains.includes(normal)) {
         throw new OptionError(
-          `Invalid --main "${String(flagMain)}": not a main package; use one of: ${project.mains.join(', ')}.`,
+          `Invalid --main ${describeValue(flagMain)}: not a main package; use one of: ${project.mains.join(', ')}.`,
         );
       }
     }
