@@ -179,10 +179,22 @@ describe('docker generator: cgo', () => {
     result.assertFileContent('Dockerfile', /^RUN apk add --no-cache gcc musl-dev$/m);
     result.assertFileContent('Dockerfile', /CGO_ENABLED=1 GOOS/);
   });
+  it('cgo: the builder runs on the target platform, and no comment claims a cross-compile or a static binary', async () => {
+    const result = await runDocker('cgo');
+    result.assertFileContent('Dockerfile', /^FROM --platform=\$TARGETPLATFORM golang:\S+ AS build$/m);
+    result.assertFileContent('Dockerfile', /under emulation/);
+    result.assertFileContent('Dockerfile', /^# cgo: a Go binary linked against musl \(cgo\) on alpine/m);
+    result.assertNoFileContent(
+      'Dockerfile',
+      /BUILDPLATFORM|cross-compiles|need no emulation|static|shared by every target/,
+    );
+  });
   it('--no-cgo insists on a static build', async () => {
     const result = await runDocker('cgo', { cgo: false, base: 'distroless' });
     result.assertFileContent('Dockerfile', /CGO_ENABLED=0 GOOS/);
     result.assertNoFileContent('Dockerfile', /apk add/);
+    result.assertFileContent('Dockerfile', /^FROM --platform=\$BUILDPLATFORM golang:\S+ AS build$/m);
+    result.assertNoFileContent('Dockerfile', /TARGETPLATFORM/);
   });
   it('a cgo-only require counts as cgo', async () => {
     const dir = fixture('with-requires');
