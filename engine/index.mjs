@@ -15,7 +15,7 @@
 export { CACHE_MOUNT_DIRS, E2E_ROOT, engineEnv } from './config.mjs';
 export { exec, quote, runCommand } from './exec.mjs';
 export { detectEngine, engine } from './cli.mjs';
-export { normalizeRef } from './recipes.mjs';
+export { cToolchainMissing, normalizeRef } from './recipes.mjs';
 export { ensureStandIns, warmBuilder } from './standins.mjs';
 export {
   build,

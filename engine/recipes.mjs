@@ -11,12 +11,18 @@ import { exec } from './exec.mjs';
 import { fileFingerprint } from './store.mjs';
 
 /** Bump when a recipe changes in a way the input hashes do not capture. */
-export const RECIPE_VERSION = 4;
+export const RECIPE_VERSION = 5;
 
 const CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 const BUSYBOX = '/usr/bin/busybox';
 const ZONEINFO = '/usr/share/zoneinfo';
 const STD_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+// The host's C toolchain for cgo stand-ins (Debian: gcc, musl-tools).
+const GCC = '/usr/bin/gcc';
+const MUSL_LDSO = '/lib/ld-musl-x86_64.so.1';
+const MUSL_LIB = '/usr/lib/x86_64-linux-musl';
+const MUSL_INCLUDE = '/usr/include/x86_64-linux-musl';
+const MUSL_SPECS = `${MUSL_LIB}/musl-gcc.specs`;
 
 /**
  * @typedef {object} StandInRecipe
@@ -59,6 +65,122 @@ async function addBase(root, { passwd, group, busybox, extraDirs = [] }) {
 }
 
 /**
+ * Why the host cannot give the stand-ins a C toolchain that links musl, or '' when it can.
+ * @returns {string}
+ */
+export function cToolchainMissing() {
+  const need = [
+    [GCC, 'gcc'],
+    [MUSL_SPECS, 'musl-tools (musl-gcc.specs)'],
+    [MUSL_LDSO, 'musl (ld-musl-x86_64.so.1)'],
+  ];
+  return need
+    .filter(([f]) => !fs.existsSync(/** @type {string} */ (f)))
+    .map(([, what]) => what)
+    .join(', ');
+}
+
+/** Fingerprints of the host's gcc and musl, or false without them. */
+const cToolchainInputs = () =>
+  !cToolchainMissing() && {
+    gcc: fileFingerprint(fs.realpathSync(GCC)),
+    musl: fileFingerprint(fs.realpathSync(MUSL_LDSO)),
+    specs: fileFingerprint(MUSL_SPECS),
+  };
+
+/** Copies host paths (files or folders, symlinks followed) into `root` at the same paths. @param {string} root @param {string[]} paths */
+async function copyHostPaths(root, paths) {
+  // Hard links (-l) make this instant; fall back to a real copy across file systems.
+  const r = await exec('cp', ['-rLl', '--parents', ...paths, root + '/'], { allowFail: true });
+  if (r.code !== 0) await exec('cp', ['-rL', '--parents', '-f', ...paths, root + '/']);
+}
+
+/**
+ * musl as alpine has it: the libc that is also the dynamic linker, /lib/ld-musl-x86_64.so.1, and
+ * its other name /lib/libc.musl-x86_64.so.1. Added only when the host has musl.
+ * @param {string} root
+ */
+async function addMusl(root) {
+  if (!fs.existsSync(MUSL_LDSO)) return;
+  await fsp.mkdir(path.join(root, 'lib'), { recursive: true });
+  await fsp.copyFile(fs.realpathSync(MUSL_LDSO), path.join(root, MUSL_LDSO));
+  await fsp.chmod(path.join(root, MUSL_LDSO), 0o755);
+  await fsp.symlink('ld-musl-x86_64.so.1', path.join(root, 'lib/libc.musl-x86_64.so.1'));
+}
+
+/**
+ * The C toolchain behind the builder stand-in's `apk add gcc musl-dev`: the host's Debian gcc
+ * (driver, cc1, collect2, binutils' as and ld, the glibc libraries they load), musl's headers,
+ * crt files and libc from musl-tools, and /usr/libexec/standin-apk/gcc, a wrapper that runs gcc
+ * with musl-gcc's specs, so everything it compiles and links targets musl as alpine's gcc does.
+ * Nothing is on PATH until `apk add gcc` links gcc, cc, as and ld into /usr/bin.
+ * @param {string} root
+ */
+async function addCToolchain(root) {
+  const gccDir = path.dirname((await exec(GCC, ['-print-libgcc-file-name'])).stdout.trim());
+  const driver = fs.realpathSync(GCC);
+  const as = fs.realpathSync('/usr/bin/as');
+  const ld = fs.realpathSync('/usr/bin/ld');
+  const elves = [
+    driver,
+    as,
+    ld,
+    ...['cc1', 'collect2', 'lto-wrapper', 'liblto_plugin.so'].map((f) => path.join(gccDir, f)),
+  ];
+  const support = ['libgcc.a', 'libgcc_eh.a', 'crtbeginS.o', 'crtendS.o', 'crtbegin.o', 'crtend.o', 'crtbeginT.o']
+    .map((f) => path.join(gccDir, f))
+    .filter((f) => fs.existsSync(f));
+  // The libraries the ELF files load, and the glibc dynamic linker (the line without "=>").
+  /** @type {Set<string>} */
+  const libs = new Set();
+  for (const f of elves) {
+    for (const line of (await exec('ldd', [f])).stdout.split('\n')) {
+      const m = /=>\s*(\/\S+)/.exec(line) ?? /^\s*(\/\S+)\s+\(/.exec(line);
+      if (m?.[1]) libs.add(m[1]);
+    }
+  }
+  await copyHostPaths(root, [...elves, ...support, path.join(gccDir, 'include'), MUSL_LIB, MUSL_INCLUDE, ...libs]);
+  const wrapper = path.join(root, 'usr/libexec/standin-apk/gcc');
+  await fsp.mkdir(path.dirname(wrapper), { recursive: true });
+  await fsp.writeFile(wrapper, `#!/bin/sh\nexec ${driver} "$@" -specs ${MUSL_SPECS}\n`, { mode: 0o755 });
+  await fsp.symlink(as, path.join(path.dirname(wrapper), 'as'));
+  await fsp.symlink(ld, path.join(path.dirname(wrapper), 'ld'));
+}
+
+/**
+ * /sbin/apk of the builder stand-in (real alpine has apk; nothing can be fetched here): `apk add`
+ * with packages this stand-in provides (`provides`) makes them usable, anything else fails with a
+ * line naming the package; options such as --no-cache are accepted and ignored.
+ * @param {string} root @param {string[]} provides @param {string} why what is missing, when nothing is provided
+ */
+async function addApkShim(root, provides, why) {
+  const cases = provides.includes('gcc')
+    ? [
+        '    gcc) for t in gcc as ld; do ln -sf /usr/libexec/standin-apk/$t /usr/bin/$t; done',
+        '         ln -sf /usr/libexec/standin-apk/gcc /usr/bin/cc ;;',
+        '    musl-dev) ;; # headers, crt files and libc are in place with the toolchain',
+      ]
+    : [];
+  const script = [
+    '#!/bin/sh',
+    '# apk of the e2e stand-in image: installs only what the stand-in carries, fetches nothing.',
+    `provides='${provides.join(' ')}'`,
+    'if [ "$1" != add ]; then echo "apk (e2e stand-in): only \'apk add\' is supported" >&2; exit 1; fi',
+    'shift',
+    'for p in "$@"; do',
+    '  case "$p" in',
+    '    -*) ;;',
+    ...cases,
+    `    *) echo "apk (e2e stand-in): package '$p' is not in this stand-in (it provides: \${provides:-nothing${why ? `; the host lacked ${why}` : ''}})" >&2; exit 1 ;;`,
+    '  esac',
+    'done',
+    '',
+  ].join('\n');
+  await fsp.mkdir(path.join(root, 'sbin'), { recursive: true });
+  await fsp.writeFile(path.join(root, 'sbin/apk'), script, { mode: 0o755 });
+}
+
+/**
  * @typedef {object} GoBuilderSpec
  * @property {string} goVersion e.g. '1.23' (the image is tagged golang:<goVersion>-alpine)
  * @property {string} goroot a host GOROOT of that version, e.g. '/usr/lib/go-1.23'
@@ -78,6 +200,7 @@ export function goBuilderRecipe({ goVersion, goroot }) {
       go: fileFingerprint(gobin),
       busybox: fileFingerprint(BUSYBOX),
       ca: fileFingerprint(CA_BUNDLE),
+      c: cToolchainInputs(),
     },
     config: [
       `ENV PATH=/go/bin:/usr/local/go/bin:${STD_PATH}`,
@@ -94,6 +217,10 @@ export function goBuilderRecipe({ goVersion, goroot }) {
         busybox: true,
         extraDirs: ['root', 'go/bin', 'go/src', 'usr/local'],
       });
+      await addMusl(root);
+      const missingC = cToolchainMissing();
+      if (!missingC) await addCToolchain(root);
+      await addApkShim(root, missingC ? [] : ['gcc', 'musl-dev'], missingC);
       for (const d of ['go', 'go/bin', 'go/src']) await fsp.chmod(path.join(root, d), 0o1777); // as upstream
       // Debian's GOROOT links into /usr/share/go-X (src, misc, pkg/include, …): dereference (-L).
       // Hard links (-l) make this instant; fall back to a real copy across file systems.
@@ -117,7 +244,12 @@ export function goBuilderRecipe({ goVersion, goroot }) {
 function alpineRecipe(tag, version) {
   return {
     tag,
-    inputs: { busybox: fileFingerprint(BUSYBOX), ca: fileFingerprint(CA_BUNDLE), version },
+    inputs: {
+      busybox: fileFingerprint(BUSYBOX),
+      ca: fileFingerprint(CA_BUNDLE),
+      musl: fs.existsSync(MUSL_LDSO) && fileFingerprint(fs.realpathSync(MUSL_LDSO)),
+      version,
+    },
     config: [`ENV PATH=${STD_PATH}`, 'CMD ["/bin/sh"]'],
     async fill(root) {
       await addBase(root, {
@@ -129,11 +261,12 @@ function alpineRecipe(tag, version) {
         busybox: true,
         extraDirs: ['root', 'home', 'var/tmp', 'etc/apk'],
       });
+      await addMusl(root);
       await fsp.writeFile(path.join(root, 'etc/alpine-release'), `${version}.0\n`);
       await fsp.writeFile(
         path.join(root, 'etc/os-release'),
         `NAME="Alpine Linux"\nID=alpine\nVERSION_ID=${version}.0\n` +
-          `PRETTY_NAME="Alpine Linux v${version} (e2e stand-in: busybox only, no apk)"\n`,
+          `PRETTY_NAME="Alpine Linux v${version} (e2e stand-in: busybox and musl, no apk)"\n`,
       );
     },
   };

@@ -60,8 +60,12 @@ async function ensureStandIn(recipe) {
  *   busybox applets, Go at /usr/local/go, CA bundle, root in passwd/group, /tmp 1777,
  *   PATH=/go/bin:/usr/local/go/bin:…, GOPATH=/go, GOTOOLCHAIN=local, WORKDIR /go. No GOPROXY, as
  *   upstream: the build's GOPROXY build arg decides (an ENV would override it in every RUN).
- * - finals (full or short refs): `alpine:<x.y>` → busybox (no apk, no adduser), CA bundle,
- *   passwd/group with root, nobody, nonroot 65532; `gcr.io/distroless/static-debian13:nonroot`
+ *   With the host's gcc and musl-tools, it also carries a C toolchain for cgo: an /sbin/apk
+ *   stand-in whose `apk add gcc musl-dev` puts Debian's gcc, run with musl-gcc's specs, on PATH
+ *   (so a cgo binary links musl, as on alpine); any other package fails in one line, nothing is
+ *   fetched. Before that `apk add`, no gcc is on PATH, as in the real image.
+ * - finals (full or short refs): `alpine:<x.y>` → busybox, musl's /lib/ld-musl-x86_64.so.1 when
+ *   the host has musl (no apk, no adduser), CA bundle, passwd/group with root, nobody, nonroot 65532; `gcr.io/distroless/static-debian13:nonroot`
  *   (and `:latest`, `gcr.io/distroless/static`) → no shell, CA bundle, tzdata, passwd/group with
  *   root, nobody, nonroot 65532, /tmp 1777, /home/nonroot, USER 65532:65532. Unknown refs throw.
  *
