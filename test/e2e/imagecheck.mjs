@@ -65,22 +65,30 @@ export async function makeImage(cell, dir, name, version, { env = {}, makeArgs =
   return { ref: `${DOCKER === 'podman' ? 'localhost/' : ''}${name}:${version}`, ms: Date.now() - t0 };
 }
 
-/** Size of one file inside an image. @param {string} ref @param {string} path */
-export async function fileSizeInImage(ref, path) {
+/**
+ * Calls `fn` with the folder where the image's files are mounted, and unmounts them after.
+ * @template T @param {string} ref @param {(mount: string) => T | Promise<T>} fn @returns {Promise<T>}
+ */
+export async function withImageMounted(ref, fn) {
   const mount = (await eng.engine(['image', 'mount', ref])).stdout.trim();
   try {
-    return statSync(join(mount, path)).size;
+    return await fn(mount);
   } finally {
     await eng.engine(['image', 'unmount', ref], { allowFail: true });
   }
 }
 
+/** Size of one file inside an image. @param {string} ref @param {string} path */
+export const fileSizeInImage = (ref, path) => withImageMounted(ref, (mount) => statSync(join(mount, path)).size);
+
 /**
  * Runs the image as the issue demands and checks it: answers from the host, numeric user,
- * healthy where a HEALTHCHECK exists, `stop -t 10` → exit code 0.
+ * healthy where a HEALTHCHECK exists, `stop -t 10` → exit code 0. `probe`, when given, runs
+ * after /healthz answered, with the service's base URL.
  * @param {CellRef} cell @param {string} ref @param {ImageAnswers} answers
+ * @param {{ probe?: (base: string) => Promise<void> }} [o]
  */
-export async function checkContainer(cell, ref, answers) {
+export async function checkContainer(cell, ref, answers, { probe } = {}) {
   const name = eng.uniqueName(`gm-${answers.name}`.slice(0, 40));
   const hostPort = await eng.freePort();
   await eng.run({ image: ref, name, publish: { [hostPort]: answers.port }, args: SECURITY });
@@ -90,6 +98,8 @@ export async function checkContainer(cell, ref, answers) {
       .waitForHttp(`http://127.0.0.1:${hostPort}/healthz`, { status: 200, timeoutMs: 15_000 })
       .catch(async (e) => assert.fail(`${e.message}\n${await why()}`));
     assert.equal(ok.body, 'ok');
+    if (probe)
+      await probe(`http://127.0.0.1:${hostPort}`).catch(async (e) => assert.fail(`${e.message}\n${await why()}`));
     if (answers.healthcheck) {
       assert.equal(await eng.healthcheckRun(name), 0, `healthcheck run: ${await why()}`);
       assert.equal(await eng.healthStatus(name), 'healthy', await why());
