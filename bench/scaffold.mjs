@@ -1,0 +1,156 @@
+// Section 3: scaffold time. `go-minimal --yes` vs `yo go-minimal --yes`, both from the packed
+// tarball installed with yo@7.0.1 under a temporary prefix, both as uid 65534, cold and warm,
+// alternating; and the same CLI source unbundled, to show what the bundle saves.
+import fs from 'node:fs';
+import path from 'node:path';
+import { NOBODY, asNobody } from '../test/e2e/tools.mjs';
+import { GO_VERSION, PAIRS, ROOT, WORK, YO, log } from './config.mjs';
+import { diffTrees, onPath, sh, summary } from './lib.mjs';
+
+const ORDER = ['go-minimal', 'yo', 'go-minimal-unbundled'];
+
+function npmEnv() {
+  const env = { ...process.env, NO_UPDATE_NOTIFIER: '1' };
+  for (const key of Object.keys(env))
+    if (/^npm_config_(prefix|global|location|dry_run|json|pack_destination|ignore_scripts)$/i.test(key))
+      delete env[key];
+  return env;
+}
+
+/** How cold runs drop the page cache of the installed packages. */
+function coldMethod() {
+  if (onPath('vmtouch')) return 'vmtouch';
+  try {
+    fs.accessSync('/proc/sys/vm/drop_caches', fs.constants.W_OK);
+    return 'drop_caches';
+  } catch {
+    return 'none';
+  }
+}
+
+/** `npm pack` + `npm install -g` of the tarball and yo under a fresh prefix below `base`. */
+async function install(base) {
+  const prefix = path.join(base, 'prefix');
+  fs.mkdirSync(prefix, { mode: 0o755 });
+  log('scaffold: npm pack + npm install -g (tarball and yo) under a temporary prefix');
+  const pack = await sh('npm', ['pack', '--ignore-scripts', '--pack-destination', base, '--json', '--loglevel=error'], {
+    cwd: ROOT,
+    env: npmEnv(),
+  });
+  const tarball = path.join(base, JSON.parse(pack.stdout)[0].filename);
+  const r = await sh(
+    'npm',
+    ['install', '-g', '--prefix', prefix, tarball, YO, '--no-audit', '--no-fund', '--loglevel=error'],
+    { cwd: base, env: npmEnv(), timeoutMs: 300_000 },
+  );
+  log(`  installed in ${(r.ms / 1000).toFixed(0)} s`);
+  return { prefix, ms: r.ms, installed: path.join(prefix, 'lib/node_modules/generator-go-minimal') };
+}
+
+/**
+ * The same CLI source without the bundle (esbuild transform of src/cli.ts, imports resolved
+ * from node_modules as tsc's output would be): what the bundle saves, in the same run.
+ */
+async function writeUnbundled(installed) {
+  const esbuild = await import('esbuild');
+  const unbundled = await esbuild.transform(fs.readFileSync(path.join(ROOT, 'src/cli.ts'), 'utf8'), {
+    loader: 'ts',
+    format: 'esm',
+    target: 'node20',
+  });
+  const file = path.join(installed, 'dist/cli-unbundled.js');
+  fs.writeFileSync(file, unbundled.code);
+  fs.chmodSync(file, 0o755);
+  return file;
+}
+
+/** A runner of one tool as uid 65534 (asNobody), fresh HOME, fresh empty output folder as cwd. */
+function nobodyRunner(base, prefix, unbundledCli) {
+  const bin = path.join(prefix, 'bin');
+  const PATH = [bin, path.dirname(process.execPath), '/usr/bin', '/bin'].join(':');
+  // --name: each run has its own output folder, whose name would otherwise become the default.
+  const genArgs = ['--yes', '--name', 'hello', '--go-version', GO_VERSION, '--skip-install'];
+  const tools = {
+    'go-minimal': [path.join(bin, 'go-minimal'), ...genArgs],
+    yo: [path.join(bin, 'yo'), 'go-minimal', ...genArgs],
+    'go-minimal-unbundled': [process.execPath, unbundledCli, ...genArgs],
+  };
+  let n = 0;
+  return async (tool) => {
+    const id = `${tool}-${++n}`;
+    const home = path.join(base, `home-${id}`);
+    const cwd = path.join(base, `out-${id}`);
+    for (const d of [home, cwd]) fs.mkdirSync(d, { mode: 0o755 });
+    const env = { HOME: home, PATH, NO_UPDATE_NOTIFIER: '1', NO_COLOR: '1', LANG: 'C.UTF-8' };
+    const r = await sh(...asNobody(env, tools[tool]), {
+      cwd,
+      env: { PATH: '/usr/bin:/bin:/usr/sbin:/sbin' },
+      timeoutMs: 120_000,
+    });
+    if (!fs.existsSync(path.join(cwd, 'main.go')))
+      throw new Error(`${tool} wrote no main.go in ${cwd}\n${r.stdout}${r.stderr}`);
+    return { ms: r.ms, cwd };
+  };
+}
+
+/** The very first run of each after the install (page cache warm from the install itself), and whether they agree. */
+async function firstRuns(runAsNobody, out) {
+  out.firstAfterInstall = {};
+  const lastOut = {};
+  for (const tool of ORDER) {
+    const r = await runAsNobody(tool);
+    out.firstAfterInstall[tool] = Math.round(r.ms);
+    lastOut[tool] = r.cwd;
+  }
+  const diffs = diffTrees(lastOut['go-minimal'], lastOut.yo);
+  const diffsUnbundled = diffTrees(lastOut['go-minimal'], lastOut['go-minimal-unbundled']);
+  out.sameOutput = diffs.length === 0 && diffsUnbundled.length === 0;
+  out.outputDiffs = [...diffs, ...diffsUnbundled];
+  if (!out.sameOutput) log(`  WARNING: outputs differ: ${out.outputDiffs.join('; ')}`);
+}
+
+/** PAIRS alternating rounds of every tool, the page cache dropped before each run when cold. */
+async function timedRuns(mode, runAsNobody, dropCaches) {
+  const samples = Object.fromEntries(ORDER.map((t) => [t, []]));
+  for (let i = 1; i <= PAIRS; i++) {
+    for (const tool of ORDER) {
+      if (mode === 'cold') await dropCaches();
+      samples[tool].push((await runAsNobody(tool)).ms);
+    }
+    log(
+      `scaffold ${mode} ${i}/${PAIRS}: ${ORDER.map((t) => `${t} ${(samples[t].at(-1) / 1000).toFixed(2)} s`).join(', ')}`,
+    );
+  }
+  const s = Object.fromEntries(ORDER.map((t) => [t, summary(samples[t])]));
+  return {
+    ...s,
+    ratio: s['go-minimal'].median / s.yo.median,
+    unbundledRatio: s['go-minimal-unbundled'].median / s.yo.median,
+  };
+}
+
+export async function scaffold() {
+  const base = path.join(WORK, 'scaffold');
+  fs.mkdirSync(base, { mode: 0o755 });
+  const { prefix, ms: installMs, installed } = await install(base);
+  const runAsNobody = nobodyRunner(base, prefix, await writeUnbundled(installed));
+  const method = coldMethod();
+  const dropCaches = async () => {
+    if (method === 'vmtouch') await sh('vmtouch', ['-q', '-e', prefix]);
+    else if (method === 'drop_caches') {
+      await sh('sync');
+      fs.writeFileSync('/proc/sys/vm/drop_caches', '1');
+    }
+  };
+  const bundleText = fs.readFileSync(path.join(installed, 'dist/cli.js'), 'utf8');
+  const bundle = {
+    bytes: Buffer.byteLength(bundleText),
+    // esbuild marks each bundled module with a `// path/to/module.js` line.
+    modules: (bundleText.match(/^\/\/ \S+\.(?:m?c?js|json)$/gm) ?? []).length,
+  };
+  const runAs = `unshare --user --map-user=${NOBODY} --map-group=${NOBODY}`;
+  const out = { method, runAs, installMs, order: ORDER.join(', ') + ', …', bundle };
+  await firstRuns(runAsNobody, out);
+  for (const mode of ['cold', 'warm']) out[mode] = await timedRuns(mode, runAsNobody, dropCaches);
+  return out;
+}
