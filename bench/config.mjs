@@ -39,6 +39,7 @@ const { values: opts } = parseArgs({
     'wrk-seconds': { type: 'string' },
     out: { type: 'string' },
     keep: { type: 'boolean' },
+    update: { type: 'boolean' },
   },
 });
 export const SECTIONS = opts.only ? opts.only.split(',') : SECTION_NAMES;
@@ -48,8 +49,11 @@ export const PAIRS = Number(opts.pairs ?? 5);
 export const STARTS = Number(opts.starts ?? 21);
 export const WRK_SECONDS = Number(opts['wrk-seconds'] ?? 10);
 export const KEEP = Boolean(opts.keep);
+/** --update: the sections run replace theirs in bench/results.json, and RESULTS.md is rendered again. */
+export const UPDATE = Boolean(opts.update);
+if (UPDATE && !opts.only) throw new Error('--update replaces the sections named by --only: add --only');
 export const FULL = !opts.only && !opts.pairs && !opts.starts && !opts['wrk-seconds'];
-export const OUT = opts.out ?? (FULL ? BENCH : fs.mkdtempSync(path.join(os.tmpdir(), 'gm-bench-out-')));
+export const OUT = opts.out ?? (FULL || UPDATE ? BENCH : fs.mkdtempSync(path.join(os.tmpdir(), 'gm-bench-out-')));
 export const COMMAND = FULL ? 'npm run bench' : `node bench/run.mjs ${process.argv.slice(2).join(' ')}`;
 
 /** A fresh work folder (yo runs below it as uid 65534 in a user namespace, i.e. as its owner). */

@@ -11,7 +11,10 @@
 // --only runs the named sections alone (e.g. `--only rebuild`, about 6 minutes with the default
 // 5 rounds); --pairs is the number of alternating rounds of the rebuild and scaffold sections.
 // --only and the smaller counts are for working on the bench: such a run writes its results to
-// --out (default: a temporary folder), never over bench/RESULTS.md.
+// --out (default: a temporary folder), never over bench/RESULTS.md, unless --update: then the
+// sections run replace theirs in bench/results.json (each section keeps the command and time
+// that produced it) and bench/RESULTS.md is rendered again from it, e.g.
+//   node bench/run.mjs --only rebuild --update
 // GO_MINIMAL_E2E_ROOT chooses the engine's storage and stand-ins, as for the e2e tests.
 //
 // 1. sizes    ours (scratch, distroless, alpine) vs the peers of bench/peers.mjs   (sizes.mjs)
@@ -29,6 +32,7 @@ import {
   GOLANG_ALIAS,
   GOLANG_STANDIN,
   KEEP,
+  UPDATE,
   OUT,
   SECTIONS,
   TAG,
@@ -82,16 +86,20 @@ async function main() {
     log('engine: stand-ins and the warm builder cache');
     await prepareEngine();
   }
+  if (UPDATE) Object.assign(results, JSON.parse(fs.readFileSync(path.join(OUT, 'results.json'), 'utf8')));
   for (const name of SECTIONS) {
     const t = elapsedMs();
     const l0 = loadavg();
     const section = await SECTION_FNS[name](dirs);
     section.seconds = Math.round((elapsedMs() - t) / 1000);
     section.loadavg = { start: l0, end: loadavg() };
+    if (UPDATE) Object.assign(section, { command: COMMAND, generatedAt: new Date().toISOString() });
     results.sections[name] = section;
   }
-  results.load.end = loadavg();
-  results.seconds = Math.round(elapsedMs() / 1000);
+  if (!UPDATE) {
+    results.load.end = loadavg();
+    results.seconds = Math.round(elapsedMs() / 1000);
+  }
   results.targets = targets(results);
 
   fs.mkdirSync(OUT, { recursive: true });
