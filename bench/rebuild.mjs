@@ -59,6 +59,17 @@ function recordSteps(byStep, steps) {
   return kinds;
 }
 
+/**
+ * The build order of round i: ours and its variants rotated by one place a round, seed (b) last.
+ * A build right after seed (b)'s (which writes large layers) or after the host's go build is
+ * slower, so rotating spreads that cost over every contender instead of always charging ours.
+ */
+function roundOrder(list, i) {
+  const light = list.filter((c) => c.id !== 'seed-b');
+  const k = (i - 1) % light.length;
+  return [...light.slice(k), ...light.slice(0, k), ...list.filter((c) => c.id === 'seed-b')];
+}
+
 /** One round: the edit, then every build; returns nothing, fills `m`. */
 async function round(i, host, list, m) {
   const marker = `edit ${RUN_ID}-${i}`;
@@ -66,7 +77,8 @@ async function round(i, host, list, m) {
   const h = await hostRebuild(host.dir);
   for (const key of ['ms', 'goBuildMs', 'layerMs']) m.host[key].push(h[key]);
   m.host.bytes = h.bytes;
-  for (const c of list) {
+  log(`rebuild ${i}/${PAIRS}: host go build + layer ${(h.ms / 1000).toFixed(2)} s`);
+  for (const c of roundOrder(list, i)) {
     // Unique to this run: an edit seen by an earlier run would hit the engine's layer cache.
     fs.writeFileSync(path.join(c.dir, 'main.go'), edit(c.original, marker));
     const { ms, steps, output } = await podmanBuildSteps(c.dir, c.tag);
@@ -79,7 +91,6 @@ async function round(i, host, list, m) {
     if (goBuild !== null) s.goBuildMs.push(goBuild);
     log(`rebuild ${i}/${PAIRS}: ${c.label} ${(ms / 1000).toFixed(2)} s${fresh ? '' : ' (STALE: old binary)'}`);
   }
-  log(`rebuild ${i}/${PAIRS}: host go build + layer ${(h.ms / 1000).toFixed(2)} s`);
 }
 
 /** Medians per step (slowest first) and per kind, for one contender's samples. */
@@ -130,7 +141,10 @@ export async function rebuild(dirs) {
       max: Math.max(...pairRatios),
       all: pairRatios.map((x) => Math.round(x * 1000) / 1000),
     },
-    order: `host, ${list.map((c) => c.id).join(', ')}, again`,
+    order: `host, then ${list
+      .filter((c) => c.id !== 'seed-b')
+      .map((c) => c.id)
+      .join(', ')} rotated by one place each round, then seed-b`,
     n: PAIRS,
   };
 }

@@ -238,6 +238,16 @@ const KIND_LABELS = {
   cached: 'cache checks of the unchanged instructions',
 };
 
+/** For the rebuild section: what can be said of BuildKit without measuring it. */
+const BUILDKIT_NOTE = `Docker BuildKit is not installed here, so for it this is reasoning, not measurement: BuildKit
+solves the Dockerfile as one graph, so an unchanged instruction costs a cache-key comparison and
+no intermediate image (most of "cache checks" above goes away); it sends the context
+incrementally (here: one changed file); the go build \`RUN\` still starts a container and
+snapshots its output, and the export writes one layer of the binary's size. Its rebuild should
+therefore be the host's figure plus container start and snapshot, a few tenths of a second. A
+bind mount instead of \`COPY . .\` would save BuildKit only the snapshot of a context of a few KB,
+and buildah 1.28 reuses a stale layer with it (the \`bind\` row), so the template keeps \`COPY . .\`.`;
+
 /** Section 2: the rebuild, its variants, the host's floor and the breakdown of ours. */
 function rebuildSection(r) {
   const v = r.sections.rebuild;
@@ -283,14 +293,7 @@ podman's \`STEP\` lines, \`bench/rebuild-variants.mjs\`):
 
 ${table(['part of ours', 'median', 'share'], kinds)}
 
-Docker BuildKit is not installed here, so for it this is reasoning, not measurement: BuildKit
-solves the Dockerfile as one graph, so an unchanged instruction costs a cache-key comparison and
-no intermediate image (most of "cache checks" above goes away); it sends the context
-incrementally (here: one changed file); the go build \`RUN\` still starts a container and
-snapshots its output, and the export writes one layer of the binary's size. Its rebuild should
-therefore be the host's figure plus container start and snapshot, a few tenths of a second. A
-bind mount instead of \`COPY . .\` would save BuildKit only the snapshot of a context of a few KB,
-and buildah 1.28 reuses a stale layer with it (the \`bind\` row), so the template keeps \`COPY . .\`.
+${BUILDKIT_NOTE}
 
 Slowest steps (median):
 

@@ -106,7 +106,9 @@ async function main() {
   fs.writeFileSync(path.join(OUT, 'results.json'), await formatJson(results));
   fs.writeFileSync(path.join(OUT, 'RESULTS.md'), renderMarkdown(results));
   console.log('\n' + renderTable(results) + '\n');
-  log(`done in ${results.seconds} s: ${path.join(OUT, 'RESULTS.md')}, ${path.join(OUT, 'results.json')}`);
+  log(
+    `done in ${Math.round(elapsedMs() / 1000)} s: ${path.join(OUT, 'RESULTS.md')}, ${path.join(OUT, 'results.json')}`,
+  );
 }
 
 async function cleanup() {
