@@ -109,6 +109,9 @@ export function renderTable(r) {
 /** Title, machine and summary. */
 function header(r) {
   const m = r.machine;
+  const rerun = Object.entries(r.sections)
+    .filter(([, x]) => x.command)
+    .map(([name]) => name);
   return `# Benchmarks (issues 5 and 12)
 
 Produced by \`${r.command}\` at ${r.generatedAt}, in ${Math.round(r.seconds / 60)} min${r.complete ? '' : ' (**a partial run**: not the reference figures)'}.
@@ -121,7 +124,12 @@ quote; absolute times and sizes are **this machine's**. Reproduce (Debian 12, ro
 | ${m.cpu} | ${m.cores} | ${m.memoryGB} GB | ${m.os} | ${m.kernel} | ${m.node} | ${m.go} | ${m.buildah} | ${m.podman} | ${m.runc} | ${m.wrk} | ${m.npm} | ${m.yo} |
 
 Load average (1 min): ${r.load.start} at the start, ${r.load.end} at the end. The machine may be shared,
-so every comparison alternates its contenders (A B A B …) and reports the median.
+so every comparison alternates its contenders (A B A B …) and reports the median.${
+    rerun.length
+      ? `\n\nRe-run alone since (\`--update\`, their command and load under their heading): ${rerun.join(', ')}. Every
+comparison is still within one run: a section's figures are never mixed with another run's.`
+      : ''
+  }
 
 ## Summary
 
