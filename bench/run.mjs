@@ -20,7 +20,7 @@
 // 1. sizes    ours (scratch, distroless, alpine) vs the peers of bench/peers.mjs   (sizes.mjs)
 // 2. rebuild  a one-line change to main.go, warm caches: ours, its variants, seed (b) and the
 //             host's own go build + one layer, alternating                        (rebuild.mjs)
-// 3. scaffold `go-minimal --yes` vs `yo go-minimal --yes`, as uid 65534           (scaffold.mjs)
+// 3. scaffold go-minimal, create-go-minimal and yo --yes as uid 65534; --help; first install (scaffold.mjs)
 // 4. service  start, idle RSS, RSS + latency under wrk vs a minimal net/http server (service.mjs)
 import fs from 'node:fs';
 import path from 'node:path';
