@@ -83,21 +83,7 @@ export async function main(argv: string[]): Promise<void> {
     fail('interrupted.', 130);
   });
   try {
-    // Loaded on this path only (never for --help, --version or a bad flag): yeoman-environment
-    // and yeoman-generator are ~1,200 ES modules. The generator is registered as the imported
-    // class; `resolved` points at its file, so its package.json is found as with yo.
-    const [{ createEnv }, { default: Generator }] = await Promise.all([
-      import('yeoman-environment'),
-      generator === 'docker' ? import('./generators/docker/index.js') : import('./generators/app/index.js'),
-    ]);
-    const env = createEnv({ cwd: target, stderr: quietStderr() as NodeJS.WriteStream });
-    const namespace = `go-minimal:${generator}`;
-    env.register(Generator, {
-      namespace,
-      resolved: fileURLToPath(new URL(`./generators/${generator}/index.js`, import.meta.url)),
-      packagePath: fileURLToPath(new URL('..', import.meta.url)),
-    });
-    await env.run([namespace], options);
+    await runGenerator(generator, target, options);
   } catch (error) {
     removeIfEmpty(target, created);
     const e = error as Error;
@@ -107,6 +93,27 @@ export async function main(argv: string[]): Promise<void> {
     }
     fail(describeFsError(error) ?? e.message.split('\n')[0] ?? String(error));
   }
+}
+
+/**
+ * Runs a generator in `target` with the given options. Loaded on this path only (never for
+ * --help, --version or a bad flag): yeoman-environment and yeoman-generator are ~1,200 ES
+ * modules. The generator is registered as the imported class; `resolved` points at its file, so
+ * its package.json is found as with yo.
+ */
+async function runGenerator(generator: GeneratorName, target: string, options: Record<string, unknown>): Promise<void> {
+  const [{ createEnv }, { default: Generator }] = await Promise.all([
+    import('yeoman-environment'),
+    generator === 'docker' ? import('./generators/docker/index.js') : import('./generators/app/index.js'),
+  ]);
+  const env = createEnv({ cwd: target, stderr: quietStderr() as NodeJS.WriteStream });
+  const namespace = `go-minimal:${generator}`;
+  env.register(Generator, {
+    namespace,
+    resolved: fileURLToPath(new URL(`./generators/${generator}/index.js`, import.meta.url)),
+    packagePath: fileURLToPath(new URL('..', import.meta.url)),
+  });
+  await env.run([namespace], options);
 }
 
 /** Nothing written: leave no empty folder behind either. */

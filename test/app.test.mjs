@@ -53,13 +53,16 @@ describe('--yes with defaults', () => {
     result.assertFileContent('Dockerfile', /^FROM --platform=\$BUILDPLATFORM golang:1\.23-alpine AS build$/m);
     result.assertFileContent('Dockerfile', /^FROM scratch$/m);
     // Cross-compiles for the target platform: nothing hard-coded to amd64.
-    result.assertFileContent('Dockerfile', /^ARG TARGETOS TARGETARCH$/m);
+    result.assertFileContent('Dockerfile', /^ARG TARGETOS TARGETARCH VERSION=dev$/m);
     result.assertFileContent('Dockerfile', /GOOS=\$TARGETOS GOARCH=\$TARGETARCH/);
     result.assertNoFileContent('Dockerfile', /amd64|arm64/);
     const final = readFileSync(join(result.cwd, 'Dockerfile'), 'utf8')
       .split(/^FROM /m)
       .at(-1);
     assert.doesNotMatch(final, /^RUN /m);
+    // One COPY, last: a code change re-runs one instruction of the final stage.
+    assert.deepEqual(final.match(/^COPY .*/gm), ['COPY --from=build /out/ /']);
+    assert.match(final, /COPY --from=build \/out\/ \/\n$/);
     assert.match(final, /^USER 65532:65532$/m);
     assert.match(final, /^EXPOSE 8080$/m);
   });
@@ -93,7 +96,7 @@ describe('each option', () => {
       title: 'name sets the binary, image and entrypoint',
       options: { name: 'my.svc' },
       yes: {
-        Dockerfile: [/^ENTRYPOINT \["\/usr\/local\/bin\/my\.svc"\]$/m, /-o \/out\/my\.svc \./],
+        Dockerfile: [/^ENTRYPOINT \["\/usr\/local\/bin\/my\.svc"\]$/m, /-o \/out\/usr\/local\/bin\/my\.svc \./],
         Makefile: [/^BINARY {2}:= my\.svc$/m],
       },
       no: { Dockerfile: [/ENTRYPOINT \["\/usr\/local\/bin\/(?!my\.svc)/] },
@@ -114,18 +117,20 @@ describe('each option', () => {
       title: 'base distroless: distroless static nonroot, no copied passwd',
       options: { base: 'distroless' },
       yes: { Dockerfile: [/^FROM gcr\.io\/distroless\/static-debian13:nonroot$/m, /^USER 65532:65532$/m] },
-      no: { Dockerfile: [/^FROM scratch/m, /\/out\/passwd/, /ca-certificates/] },
+      no: { Dockerfile: [/^FROM scratch/m, /\/out\/etc\/passwd/, /ca-certificates/] },
     },
     {
       title: 'base alpine: alpine with the builder CA bundle',
       options: { base: 'alpine' },
-      yes: { Dockerfile: [/^FROM alpine:3\.\d+$/m, /^COPY --from=build \/etc\/ssl\/certs\/ca-certificates\.crt /m] },
-      no: { Dockerfile: [/^FROM scratch/m, /\/out\/passwd/] },
+      yes: {
+        Dockerfile: [/^FROM alpine:3\.\d+$/m, /cp \/etc\/ssl\/certs\/ca-certificates\.crt \/out\/etc\/ssl\/certs\/$/m],
+      },
+      no: { Dockerfile: [/^FROM scratch/m, /\/out\/etc\/passwd/] },
     },
     {
       title: 'base scratch: CA bundle and passwd from the builder',
       options: { base: 'scratch' },
-      yes: { Dockerfile: [/^FROM scratch$/m, /^COPY --from=build \/out\/passwd \/out\/group \/etc\/$/m] },
+      yes: { Dockerfile: [/^FROM scratch$/m, /> \/out\/etc\/passwd && \\$/m, /> \/out\/etc\/group$/m] },
       no: { Dockerfile: [/distroless/, /^FROM alpine/m] },
     },
     {

@@ -70,7 +70,7 @@ describe('build constraints: a //go:build ignore root gen.go with package main a
     const r = docker(fixture('build-ignore'));
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.dockerfile, /CGO_ENABLED=0 GOOS/);
-    assert.match(r.dockerfile, /-o \/out\/api \.\/cmd\/api$/m);
+    assert.match(r.dockerfile, /-o \/out\/usr\/local\/bin\/api \.\/cmd\/api$/m);
     assert.match(r.dockerfile, /^FROM scratch$/m);
   });
   it('the fallback evaluates //go:build expressions and file name suffixes for linux', () => {

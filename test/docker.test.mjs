@@ -104,7 +104,7 @@ describe('docker generator: root main package', () => {
   it('takes the port from the code', () => result.assertFileContent('Dockerfile', /^EXPOSE 9000$/m));
   it('builds the root package, statically, into the default base', () => {
     result.assertFileContent('Dockerfile', /CGO_ENABLED=0 GOOS/);
-    result.assertFileContent('Dockerfile', /-o \/out\/root-main \.$/m);
+    result.assertFileContent('Dockerfile', /-o \/out\/usr\/local\/bin\/root-main \.$/m);
     result.assertFileContent('Dockerfile', /^FROM scratch$/m);
   });
 });
@@ -120,7 +120,7 @@ describe('docker generator: cmd/a + cmd/b', () => {
   });
   it('--main ./cmd/b builds that package and names the image after it', async () => {
     const result = await runDocker('cmd-multi', { main: './cmd/b' });
-    result.assertFileContent('Dockerfile', /-o \/out\/b \.\/cmd\/b$/m);
+    result.assertFileContent('Dockerfile', /-o \/out\/usr\/local\/bin\/b \.\/cmd\/b$/m);
     result.assertFileContent('docker.mk', /^IMAGE {2}\?= b$/m);
   });
   it('asks which main package interactively, among the detected ones', async () => {
@@ -147,7 +147,7 @@ describe('docker generator: cmd/a + cmd/b', () => {
         result.askedQuestions.map((q) => q.name),
         ['main', 'cgo', 'name', 'base', 'port'],
       );
-      result.assertFileContent('Dockerfile', /-o \/out\/a \.\/cmd\/a$/m);
+      result.assertFileContent('Dockerfile', /-o \/out\/usr\/local\/bin\/a \.\/cmd\/a$/m);
     } finally {
       restore();
     }
@@ -319,7 +319,7 @@ describe('docker generator: cmd/api with a FlagSet -healthcheck (the e2e fixture
   it('detects the flag on a FlagSet and keeps the HEALTHCHECK', async () => {
     const result = await runDocker('cmd-api', { main: './cmd/api' });
     result.assertFileContent('Dockerfile', /CMD \["\/usr\/local\/bin\/api", "-healthcheck"\]/);
-    result.assertFileContent('Dockerfile', /-o \/out\/api \.\/cmd\/api$/m);
+    result.assertFileContent('Dockerfile', /-o \/out\/usr\/local\/bin\/api \.\/cmd\/api$/m);
   });
 });
 

@@ -46,7 +46,11 @@ const requireOf = (path: string, version: string, raw: string): GoMod['requires'
     ? { path: unquote(path), version, indirect: true }
     : { path: unquote(path), version };
 
-/** Parses go.mod text (module, go, toolchain, require). Throws a ProjectError naming the line. */
+/**
+ * Parses go.mod text (module, go, toolchain, require). Throws a ProjectError naming the line.
+ * One function over 60 lines on purpose: a single pass over the lines with the block state
+ * (inside `require (`) in view, as the go.mod grammar reads.
+ */
 export function parseGoMod(text: string, file = 'go.mod'): GoMod {
   const mod: GoMod = { module: '', requires: [] };
   let block: string | undefined;
