@@ -43,8 +43,8 @@ var (
 	maxMB  = flag.Float64("max-mb", 20, "size budget of the image in MB (10^6 bytes)")
 )
 
-// imageConfig is the part of `image inspect` checked here. podman reports the health check at
-// the top level, docker inside Config: both are read.
+// imageConfig is the part of `image inspect` checked here. docker reports the health check in
+// Config, podman at the top level: both are read.
 type imageConfig struct {
 	Size   int64
 	Config struct {
@@ -64,9 +64,26 @@ func TestImage(t *testing.T) {
 	}
 	var cfg imageConfig
 	inspect(t, &cfg, "image", "inspect", *image)
+
+	// One container, created and never started: its file system is the image's, and its config
+	// is what the engine will run (podman's docker-compatible API leaves the health check out of
+	// image inspect, but not out of the container's config).
+	out, err := cli("create", *image)
+	if err != nil {
+		t.Fatalf("create: %v", err)
+	}
+	created := strings.TrimSpace(out)
+	// Best effort: the container is removed whatever fails below.
+	defer cli("rm", "-f", created)
+	var ctr struct {
+		Config struct{ Healthcheck *healthConfig }
+	}
+	inspect(t, &ctr, "container", "inspect", created)
 	health := cfg.Config.Healthcheck
-	if health == nil {
-		health = cfg.Healthcheck
+	for _, h := range []*healthConfig{cfg.Healthcheck, ctr.Config.Healthcheck} {
+		if health == nil {
+			health = h
+		}
 	}
 
 	t.Run("user", func(t *testing.T) {
@@ -98,7 +115,7 @@ func TestImage(t *testing.T) {
 		}
 	})
 	t.Run("run", func(t *testing.T) { runContainer(t, health) })
-	t.Run("files", func(t *testing.T) { checkFiles(t) })
+	t.Run("files", func(t *testing.T) { checkFiles(t, created) })
 	t.Run("size", func(t *testing.T) {
 		mb := float64(cfg.Size) / 1e6
 		t.Logf("size: %.1f MB (budget %.1f MB)", mb, *maxMB)
@@ -162,16 +179,9 @@ var (
 	trustStore = regexp.MustCompile(`^(etc/ssl|etc/pki|etc/ca-certificates|usr/share/ca-certificates|usr/local/share/ca-certificates)/`)
 )
 
-// checkFiles lists the image's file system: create (not start) a container and export it,
-// which works the same with docker and podman.
-func checkFiles(t *testing.T) {
-	id, err := cli("create", *image)
-	if err != nil {
-		t.Fatalf("files: create: %v", err)
-	}
-	id = strings.TrimSpace(id)
-	defer cli("rm", "-f", id)
-
+// checkFiles lists the image's file system by exporting a created container, which works the
+// same with docker and podman.
+func checkFiles(t *testing.T, id string) {
 	cmd := exec.Command(*docker, "export", id)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
