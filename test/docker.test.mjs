@@ -2,10 +2,11 @@
 // go.mod and the code, what it writes (and does not), and its one-line errors.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
+import { tree } from '../engine/index.mjs';
 import { CLI, DOCKER, FIXTURES, helpers, ttyInSuite, withTty } from './helpers/generate.mjs';
 import { parseGoMod, buildGoVersion, importsC, readProject } from '../dist/lib/project.js';
 
@@ -23,7 +24,8 @@ const runDocker = (name, options = {}) =>
     .withOptions({ yes: true, skipInstall: true, ...options });
 
 /** Files in dir, sorted. */
-const files = (dir) => readdirSync(dir).sort();
+// Every file, recursively (verify/image_test.go is in a folder).
+const files = (dir) => tree(dir);
 
 describe('go.mod parsing', () => {
   it('reads module, go, toolchain and requires (blocks, comments, quotes)', () => {
@@ -82,8 +84,8 @@ describe('docker generator: root main package', () => {
   before(async () => {
     result = await runDocker('root-main');
   });
-  it('writes the Dockerfile, .dockerignore and docker.mk', () =>
-    result.assertFile(['Dockerfile', '.dockerignore', 'docker.mk']));
+  it('writes the Dockerfile, .dockerignore, docker.mk and verify/image_test.go', () =>
+    result.assertFile(['Dockerfile', '.dockerignore', 'docker.mk', 'verify/image_test.go']));
   it('writes nothing else (no go.mod, main.go, README changes)', () => {
     assert.deepEqual(files(result.cwd), [
       '.dockerignore',
@@ -92,6 +94,7 @@ describe('docker generator: root main package', () => {
       'docker.mk',
       'go.mod',
       'main.go',
+      'verify/image_test.go',
     ]);
   });
   it('takes the Go version from go.mod (toolchain directive)', () =>
@@ -157,7 +160,7 @@ describe('docker generator: cmd/a + cmd/b', () => {
     await assert.rejects(helpers.run(DOCKER).cd(dir).withOptions({ yes: true, main: './internal/lib' }), {
       message: 'Invalid --main "./internal/lib": not a main package; use one of: ./cmd/a, ./cmd/b.',
     });
-    assert.deepEqual(files(dir), ['cmd', 'go.mod', 'internal']);
+    assert.deepEqual(files(dir), ['cmd/a/main.go', 'cmd/b/main.go', 'go.mod', 'internal/lib/lib.go']);
   });
   it('no HEALTHCHECK without a -healthcheck flag', async () => {
     const result = await runDocker('cmd-multi', { main: './cmd/a' });

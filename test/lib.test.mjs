@@ -274,6 +274,11 @@ describe('derived values', () => {
     assert.equal(d.builderImage, 'golang:1.22-alpine');
     assert.equal(execForm(['a b', 'c"d']), '["a b", "c\\"d"]');
   });
+  it("gives make verify a size budget per base: the base's size plus 20 MB for the binary", () => {
+    assert.equal(templateData(answers).imageBudgetMB, 30);
+    assert.equal(templateData({ ...answers, base: 'distroless' }).imageBudgetMB, 25);
+    assert.equal(templateData({ ...answers, base: 'scratch' }).imageBudgetMB, 20);
+  });
   it('replays a run with every option as a flag', () => {
     assert.equal(
       replayCommand({ ...answers, healthcheck: false }, undefined, { folder: 'my dir' }),

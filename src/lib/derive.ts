@@ -19,6 +19,13 @@ export function ldflags(versionRef: string): string {
 /** Build flags shared by the Makefile and the Dockerfile. */
 export const GO_BUILD_FLAGS = '-trimpath -buildvcs=false';
 
+/**
+ * `make verify`'s default size budget in MB (10^6 bytes), per final base: the base (scratch 0,
+ * distroless static ≈ 2, alpine ≈ 8) plus 20 MB for the binary, about four times a stripped
+ * `net/http` service (≈ 5 MB). Overridable: make verify VERIFY_MAX_MB=….
+ */
+export const IMAGE_BUDGET_MB: Readonly<Record<Answers['base'], number>> = { scratch: 20, distroless: 25, alpine: 30 };
+
 /** Renders a JSON array of strings the way Dockerfile exec form expects. */
 export function execForm(args: string[]): string {
   return `[${args.map((a) => JSON.stringify(a)).join(', ')}]`;
@@ -47,6 +54,8 @@ export interface TemplateData extends Answers {
   dockerignoreOwn: string | undefined;
   /** `!path` lines for what `//go:embed` names, so the build context keeps it. */
   embedKeep: string[];
+  /** `make verify`'s default size budget in MB. */
+  imageBudgetMB: number;
 }
 
 /** What an existing module adds to the answers (the app generator's new project has none of it). */
@@ -80,6 +89,7 @@ export function templateData(answers: Answers, project: ProjectFacts = {}): Temp
     tzdata: needsTzdata(answers.base, project.loadsLocation),
     dockerignoreOwn: project.dockerignoreOwn,
     embedKeep: project.embedKeep ?? [],
+    imageBudgetMB: IMAGE_BUDGET_MB[answers.base],
   };
 }
 

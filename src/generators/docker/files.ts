@@ -8,6 +8,8 @@ export const DOCKER_FILES: readonly FileEntry[] = [
   // Stored without the dot: npm pack drops some dotfiles from tarballs.
   { template: 'dockerignore.ejs', dest: '.dockerignore' },
   { template: 'docker.mk.ejs', dest: 'docker.mk' },
+  // make verify's image checks: a Go test behind the `verify` build tag, so go test ./... skips it.
+  { template: 'verify/image_test.go.ejs', dest: 'verify/image_test.go' },
 ];
 
 /** The line that makes an existing Makefile offer the image targets (`-`: a missing docker.mk breaks nothing). */

@@ -24,7 +24,10 @@ GONOSUMDB ?= $(shell go env GONOSUMDB 2>/dev/null)
 GOPRIVATE ?= $(shell go env GOPRIVATE 2>/dev/null)
 GOFLAGS   ?= $(shell go env GOFLAGS 2>/dev/null)
 
-.PHONY: docker-build docker-run
+# make verify fails when the image is larger (MB, 10^6 bytes).
+VERIFY_MAX_MB ?= 20
+
+.PHONY: docker-build docker-run verify
 
 # Every value is quoted: a space in one never splits the command.
 docker-build: ## Build the image IMAGE:VERSION
@@ -43,3 +46,9 @@ docker-build: ## Build the image IMAGE:VERSION
 docker-run: ## Run the image: read-only root filesystem, no capabilities
 	$(DOCKER) run --rm -p $(PORT):8080 --read-only --cap-drop ALL \
 		--security-opt no-new-privileges '$(IMAGE):$(VERSION)'
+
+# The checks are a Go test behind the `verify` build tag (verify/image_test.go): Go and the
+# container CLI are all it needs, and go test ./... leaves it out.
+verify: docker-build ## Build the image and prove it: non-root, read-only, healthy, stops on SIGTERM, no secrets, size
+	go test -tags verify -count=1 -v ./verify -args \
+		-image '$(IMAGE):$(VERSION)' -docker '$(DOCKER)' -max-mb '$(VERIFY_MAX_MB)'
