@@ -8,7 +8,7 @@ import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import * as eng from './engine.mjs';
+import * as eng from '../../engine/index.mjs';
 import { missing } from './tools.mjs';
 import { CLI, FIXTURES } from '../helpers/generate.mjs';
 
