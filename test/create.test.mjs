@@ -3,11 +3,12 @@
 // version, the same tree byte for byte, the same .yo-rc.json key.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { CLI, ROOT } from './helpers/generate.mjs';
+import { tree } from '../engine/index.mjs';
 
 const PKG = join(ROOT, 'packages/create-go-minimal');
 
@@ -16,14 +17,8 @@ function run(cmd, args, opts = {}) {
   return { ...r, text: `${r.stdout ?? ''}${r.stderr ?? ''}` };
 }
 
-/** Every file under dir with its bytes, relative paths sorted. */
-function tree(dir) {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => join(e.parentPath ?? e.path, e.name))
-    .map((p) => [relative(dir, p), readFileSync(p, 'utf8')])
-    .sort(([a], [b]) => a.localeCompare(b));
-}
+/** Every file under dir with its text, relative paths sorted. */
+const files = (dir) => tree(dir).map((rel) => [rel, readFileSync(join(dir, rel), 'utf8')]);
 
 describe('create-go-minimal', () => {
   let work;
@@ -63,7 +58,7 @@ describe('create-go-minimal', () => {
     assert.equal(a.status, 0, a.text);
     const b = run(process.execPath, [CLI, 'svc2', ...flags, '--name', 'svc'], { cwd: work });
     assert.equal(b.status, 0, b.text);
-    assert.deepEqual(tree(join(work, 'svc')), tree(join(work, 'svc2')));
+    assert.deepEqual(files(join(work, 'svc')), files(join(work, 'svc2')));
     assert.ok(JSON.parse(readFileSync(join(work, 'svc/.yo-rc.json'), 'utf8'))['generator-go-minimal']);
   });
   it('a bad value: one line, exit 1, nothing written', () => {

@@ -3,14 +3,15 @@
  * as flag > stored (.yo-rc.json) > preset > default (or prompt), presets with locks and template
  * overrides, and the non-interactive conflict guard.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import Generator, { type BaseOptions, type BaseFeatures } from 'yeoman-generator';
 import { commitFiles, type CommitEnv } from './commit.js';
-import { MAX_INPUT_BYTES } from './fs-safety.js';
+import { assertInputFile } from './fs-safety.js';
 import { localGoMinor } from './go.js';
 import { flagsOf, givenOption, helpText } from './flags.js';
 import {
+  CONFIG_FILE,
   OPTIONS,
   checkOption,
   folderNameOf,
@@ -26,6 +27,9 @@ import {
 import { findPresetFile, loadPreset, parsePreset, type Preset, type PresetInput } from './preset.js';
 import { checkStoredEntry } from './schema.js';
 
+/** Re-exported for the generators (its home is options.ts). */
+export { CONFIG_FILE };
+
 /**
  * Options as given: in code (a team generator, yeoman-test, the bin) in camelCase; under yo as
  * yeoman parsed the kebab-case flags. Read them with {@link OptionsGenerator.given}. Table options
@@ -40,9 +44,6 @@ export type GenOptions = BaseOptions &
     skipInstall?: boolean;
   };
 
-/** The stored config file, named in error messages. */
-export const CONFIG_FILE = '.yo-rc.json';
-
 export interface FileEntry {
   template: string;
   dest: string;
@@ -50,12 +51,7 @@ export interface FileEntry {
 
 /** A preset's template: a regular file of bounded size (fs-safety.ts), or one line. */
 function checkedTemplate(path: string): string {
-  const stat = statSync(path, { throwIfNoEntry: false });
-  if (!stat?.isFile() || stat.size > MAX_INPUT_BYTES) {
-    throw new OptionError(
-      `Invalid template ${JSON.stringify(path)} in the preset's templatesDir: use regular files of at most ${MAX_INPUT_BYTES} bytes.`,
-    );
-  }
+  assertInputFile(path, "template in the preset's templatesDir");
   return path;
 }
 

@@ -17,7 +17,7 @@ import { Transform } from 'node:stream';
 import { createConflicterTransform, createYoResolveTransform, forceYoFiles } from '@yeoman/conflicter';
 import { clearFileState, isFilePending, isFileStateDeleted, setCommittedFile } from 'mem-fs-editor/state';
 import { describeFsError, unwritableReason } from './fs-safety.js';
-import { OptionError } from './options.js';
+import { CONFIG_FILE, OptionError } from './options.js';
 
 interface MemFile {
   path: string;
@@ -35,8 +35,6 @@ export interface CommitEnv {
     pipeline(options: { filter: (file: MemFile) => boolean }, ...transforms: unknown[]): Promise<void>;
   };
 }
-
-const CONFIG_FILE = '.yo-rc.json';
 
 /** Commits the run's pending files under `root`; see the module comment. */
 export async function commitFiles(env: CommitEnv, root: string): Promise<void> {

@@ -172,13 +172,3 @@ export function givenOption(options: Record<string, unknown>, name: string): unk
   }
   return a ?? b;
 }
-
-/** Every option of a generator as given (see {@link givenOption}), keyed in camelCase. */
-export function givenOptions(options: Record<string, unknown>, generator: GeneratorName): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const f of flagsOf(generator)) {
-    const value = givenOption(options, f.name);
-    if (value !== undefined) out[f.name] = value;
-  }
-  return out;
-}

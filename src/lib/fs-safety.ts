@@ -39,12 +39,8 @@ export function describeFsError(error: unknown, path?: string): string | undefin
   return `${where === undefined ? 'A file' : `Cannot use ${describeValue(where)}`}: ${reason}.`;
 }
 
-/**
- * Reads a file a run was given (a preset, a template): a regular file, at most
- * {@link MAX_INPUT_BYTES}. A device, FIFO, socket or folder gets one line at once (a FIFO would
- * block and /dev/zero never ends). `what` names it in the message, e.g. `--preset "x"`.
- */
-export function readInputFile(path: string, what: string): string {
+/** Throws one line unless `path` is a regular file of at most {@link MAX_INPUT_BYTES}. */
+export function assertInputFile(path: string, what: string): void {
   let stat;
   try {
     stat = statSync(path);
@@ -62,6 +58,15 @@ export function readInputFile(path: string, what: string): string {
       `Invalid ${what}: ${describeValue(path)} is ${stat.size} bytes; at most ${MAX_INPUT_BYTES} are read.`,
     );
   }
+}
+
+/**
+ * Reads a file a run was given (a preset, a template): a regular file, at most
+ * {@link MAX_INPUT_BYTES}. A device, FIFO, socket or folder gets one line at once (a FIFO would
+ * block and /dev/zero never ends). `what` names it in the message, e.g. `--preset "x"`.
+ */
+export function readInputFile(path: string, what: string): string {
+  assertInputFile(path, what);
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {

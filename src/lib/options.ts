@@ -317,6 +317,9 @@ export function kebab(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
+/** The stored config file (yeoman's), named in error messages and written last. */
+export const CONFIG_FILE = '.yo-rc.json';
+
 /** Where a raw value came from, for error messages. */
 export type Source = { kind: 'flag' } | { kind: 'file'; file: string } | { kind: 'prompt' };
 
