@@ -10,14 +10,18 @@ import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import { UsageError, helpText, parseFlags } from './lib/flags.js';
 import { describeFsError } from './lib/fs-safety.js';
-import { checkOption, optionNames, type AnswerName, type GeneratorName } from './lib/options.js';
+import { checkOption, optionNames, type AnswerName, type CommandName, type GeneratorName } from './lib/options.js';
 
 const PROGRAM = 'go-minimal';
 
-function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
+function packageJson(): { name: string; version: string } {
+  return JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    name: string;
+    version: string;
+  };
 }
+const packageVersion = (): string => packageJson().version;
+const packageName = (): string => packageJson().name;
 
 /**
  * yeoman logs "✖ An error occured while running …" before rethrowing; our own one-line message
@@ -39,18 +43,18 @@ function fail(message: string, code = 1): never {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const generator: GeneratorName = argv[0] === 'docker' ? 'docker' : 'app';
-  const args = generator === 'docker' ? argv.slice(1) : argv;
+  const command: CommandName = argv[0] === 'docker' || argv[0] === 'update' ? argv[0] : 'app';
+  const args = command === 'app' ? argv : argv.slice(1);
   let parsed;
   try {
-    parsed = parseFlags(args, generator);
+    parsed = parseFlags(args, command);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    fail(`${error.message} (see ${PROGRAM}${generator === 'docker' ? ' docker' : ''} --help)`, 2);
+    fail(`${error.message} (see ${PROGRAM}${command === 'app' ? '' : ` ${command}`} --help)`, 2);
   }
   const { options, positionals } = parsed;
   if (parsed.help) {
-    process.stdout.write(helpText(generator));
+    process.stdout.write(helpText(command));
     return;
   }
   if (parsed.version) {
@@ -58,6 +62,8 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   if (positionals.length > 1) fail(`expected at most one folder, got: ${positionals.join(' ')}`, 2);
+  if (command === 'update') return update(positionals[0] ?? '.', options);
+  const generator: GeneratorName = command;
 
   // Fail fast, before yeoman loads or a folder is made; the generator checks again (for yo users).
   try {
@@ -114,6 +120,46 @@ async function runGenerator(generator: GeneratorName, target: string, options: R
     packagePath: fileURLToPath(new URL('..', import.meta.url)),
   });
   await env.run([namespace], options);
+}
+
+/**
+ * `go-minimal update`: see update/index.ts. This package renders "theirs" with its own generator
+ * classes (so the bundled create-go-minimal works too); exit codes as documented there.
+ */
+async function update(folder: string, options: Record<string, unknown>): Promise<void> {
+  const { runUpdate, EXIT } = await import('./update/index.js');
+  const packagePath = fileURLToPath(new URL('..', import.meta.url));
+  let code: number;
+  try {
+    code = await runUpdate({
+      folder,
+      running: {
+        name: packageName(),
+        version: packageVersion(),
+        ref: async (generator) => ({
+          kind: 'class',
+          Generator: (
+            await (generator === 'docker'
+              ? import('./generators/docker/index.js')
+              : import('./generators/app/index.js'))
+          ).default,
+          packagePath,
+          resolved: fileURLToPath(new URL(`./generators/${generator}/index.js`, import.meta.url)),
+        }),
+      },
+      from: options.from as string | undefined,
+      check: options.check === true,
+      verify: options.verify !== false,
+      yes: options.yes === true,
+      preset: options.preset as string | undefined,
+      log: (line) => process.stdout.write(`${line}\n`),
+    });
+  } catch (error) {
+    const e = error as Error;
+    if (e.name === 'OptionError') fail(e.message, EXIT.badInput);
+    fail(describeFsError(error) ?? e.message.split('\n')[0] ?? String(error), EXIT.badInput);
+  }
+  process.exitCode = code;
 }
 
 /** Nothing written: leave no empty folder behind either. */

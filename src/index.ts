@@ -10,6 +10,8 @@
  */
 export { default as AppGenerator } from './generators/app/index.js';
 export { default as DockerGenerator } from './generators/docker/index.js';
+export { default as UpdateGenerator } from './generators/update/index.js';
+export { runUpdate, type UpdateOptions } from './update/index.js';
 export { OptionsGenerator, type GenOptions, type FileEntry } from './lib/base-generator.js';
 export {
   OPTIONS,

@@ -24,6 +24,9 @@ describe('--yes with defaults', () => {
     assert.deepEqual(Object.keys(stored).sort(), [
       'base',
       'cgo',
+      'generator',
+      'generatorPackage',
+      'generatorVersion',
       'goVersion',
       'healthcheck',
       'main',

@@ -30,13 +30,13 @@ describe('flags from the option table', () => {
     assert.ok(!helpText('docker').includes('skip-install'));
   });
   it('the bin and yo print the same help, but for the program name', () => {
-    for (const generator of ['app', 'docker']) {
+    for (const generator of ['app', 'docker', 'update']) {
       const bin = helpText(generator, 'bin')
-        .replace(/(?<![.\w])go-minimal docker( \[folder\])?/g, 'PROG:docker')
+        .replace(/(?<![.\w])go-minimal (docker|update)( \[folder\])?/g, 'PROG:$1')
         .replace(/(?<![.\w])go-minimal( \[folder\])?/g, 'PROG')
         .replace(/\n {2}-v, --version.*/, '');
       const yo = helpText(generator, 'yo')
-        .replace(/yo go-minimal:docker/g, 'PROG:docker')
+        .replace(/yo go-minimal:(docker|update)/g, 'PROG:$1')
         .replace(/yo go-minimal/g, 'PROG');
       assert.equal(yo, bin);
     }

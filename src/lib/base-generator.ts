@@ -14,6 +14,7 @@ import {
   CONFIG_FILE,
   OPTIONS,
   checkOption,
+  storedAnswers,
   folderNameOf,
   kebab,
   promptValidator,
@@ -25,6 +26,7 @@ import {
   type OptionSpec,
 } from './options.js';
 import { findPresetFile, loadPreset, parsePreset, type Preset, type PresetInput } from './preset.js';
+import { presetIdentity, type Provenance } from './provenance.js';
 import { checkStoredEntry } from './schema.js';
 
 /** Re-exported for the generators (its home is options.ts). */
@@ -160,6 +162,31 @@ export abstract class OptionsGenerator extends Generator<Partial<Answers>, GenOp
       );
     }
     return { ...preset, origin: 'found; data only' };
+  }
+
+  /**
+   * Stores the answers and what generated them (provenance.ts) in `.yo-rc.json`: the package
+   * (a team generator's own), its version, this generator, the preset's identity.
+   */
+  protected storeAnswers(): void {
+    const given = this.given('preset');
+    const provenance: Provenance = {
+      generator: this.generatorName,
+      generatorPackage: this.rootGeneratorName(),
+      generatorVersion: this.rootGeneratorVersion(),
+      ...(this.preset
+        ? {
+            preset: presetIdentity(
+              this.preset,
+              this.destinationRoot(),
+              given && typeof given === 'object' ? given : undefined,
+            ),
+          }
+        : {}),
+    };
+    this.config.set({ ...storedAnswers(this.generatorName, this.answers), ...provenance });
+    // A preset of an earlier run no longer applies (Storage is typed by the answers' keys).
+    if (!this.preset) (this.config as unknown as { delete(key: string): void }).delete('preset');
   }
 
   /** Says which preset file shaped the run (at its end: an error stays the only line). */

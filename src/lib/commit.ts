@@ -89,19 +89,26 @@ function writeOne(file: MemFile): void {
     rmSync(file.path, { force: true });
   } else {
     if (!file.contents) throw new Error(`${file.path}: no contents to write`);
-    mkdirSync(dirname(file.path), { recursive: true });
-    const existing = statSync(file.path, { throwIfNoEntry: false });
-    const mode = file.stat?.mode ?? existing?.mode;
-    const temp = join(dirname(file.path), `.${basename(file.path)}.go-minimal-${process.pid}.tmp`);
-    try {
-      // 'wx': the temporary name must be new (never followed if something put a link there).
-      writeFileSync(temp, file.contents, { flag: 'wx', ...(mode === undefined ? {} : { mode: mode & 0o777 }) });
-      if (mode !== undefined) chmodSync(temp, mode & 0o777);
-      renameSync(temp, file.path);
-    } catch (error) {
-      rmSync(temp, { force: true });
-      throw error;
-    }
+    writeFileAtomic(file.path, file.contents, file.stat?.mode);
   }
   clearFileState(file as never);
+}
+
+/**
+ * Writes a file through a temporary file in the same folder renamed over the old one (a full disk
+ * leaves the old file whole); keeps the old file's mode unless one is given.
+ */
+export function writeFileAtomic(path: string, contents: Buffer, givenMode?: number): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const mode = givenMode ?? statSync(path, { throwIfNoEntry: false })?.mode;
+  const temp = join(dirname(path), `.${basename(path)}.go-minimal-${process.pid}.tmp`);
+  try {
+    // 'wx': the temporary name must be new (never followed if something put a link there).
+    writeFileSync(temp, contents, { flag: 'wx', ...(mode === undefined ? {} : { mode: mode & 0o777 }) });
+    if (mode !== undefined) chmodSync(temp, mode & 0o777);
+    renameSync(temp, path);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
 }

@@ -16,7 +16,7 @@ import {
   kebab,
   optionHelp,
   optionNames,
-  type GeneratorName,
+  type CommandName,
 } from './options.js';
 
 /** One command-line flag. `name` is the option's key in code (camelCase); `flag` its spelling. */
@@ -33,7 +33,7 @@ export interface Flag {
 }
 
 /** The flags of a generator: its table options in the order it asks them, then the run options. */
-export function flagsOf(generator: GeneratorName): Flag[] {
+export function flagsOf(generator: CommandName): Flag[] {
   const table: Flag[] = optionNames(generator).map((name) => ({
     name,
     flag: kebab(name),
@@ -49,7 +49,8 @@ export function flagsOf(generator: GeneratorName): Flag[] {
       flag: kebab(name),
       type: spec.type,
       short: spec.alias,
-      value: spec.type === 'string' ? '<file>' : undefined,
+      value: 'value' in spec ? spec.value : undefined,
+      negatable: 'negatable' in spec ? spec.negatable : undefined,
       help: `${spec.description}.`,
     }));
   return [...table, ...run];
@@ -57,25 +58,32 @@ export function flagsOf(generator: GeneratorName): Flag[] {
 
 /** How each front end names a command. */
 const PROGRAMS = {
-  bin: { app: 'go-minimal [folder]', docker: 'go-minimal docker [folder]' },
-  yo: { app: 'yo go-minimal', docker: 'yo go-minimal:docker' },
+  bin: { app: 'go-minimal [folder]', docker: 'go-minimal docker [folder]', update: 'go-minimal update [folder]' },
+  yo: { app: 'yo go-minimal', docker: 'yo go-minimal:docker', update: 'yo go-minimal:update' },
 } as const;
 
-const SUMMARIES: Record<GeneratorName, string> = {
+const SUMMARIES: Record<CommandName, string> = {
   app: `Scaffolds a standard-library Go HTTP service with a minimal, non-root container image into
 the folder (default: the current one, created if missing).`,
   docker: `Adds a Dockerfile, .dockerignore and docker.mk (image targets) to the existing Go module in
 the folder (default: the current one), derived from its go.mod and code, and stores the answers
 in .yo-rc.json for the next run. Writes nothing else.`,
+  update: `Brings a generated project (default: the current folder) to this version's templates: renders
+the project from its .yo-rc.json with the version that made it (base) and with this one, and
+merges per file (three-way): your edits are kept, template changes arrive, a line both changed
+gets conflict markers. Files you deleted stay deleted. Then proves the result (go vet, go test,
+make verify). Exit 0: clean (or nothing to do); 1: conflicts remain, or --check found changes;
+2: bad input; 3: merged, but a check failed.`,
 };
 
-const EXAMPLES: Record<GeneratorName, string> = {
+const EXAMPLES: Record<CommandName, string> = {
   app: '--name hello --base distroless --port 9090 --yes',
   docker: '--main ./cmd/api --yes',
+  update: '--check',
 };
 
 /** The help of a command, the same for the bin and for yo (only the program name differs). */
-export function helpText(generator: GeneratorName, frontEnd: 'bin' | 'yo' = 'bin'): string {
+export function helpText(generator: CommandName, frontEnd: 'bin' | 'yo' = 'bin'): string {
   const rows: [string, string][] = flagsOf(generator).map((f) => {
     const spelled = f.negatable ? `--[no-]${f.flag}` : `--${f.flag}`;
     return [`${f.short ? `-${f.short}, ` : ''}${spelled}${f.value ? ` ${f.value}` : ''}`, f.help];
@@ -86,13 +94,18 @@ export function helpText(generator: GeneratorName, frontEnd: 'bin' | 'yo' = 'bin
   const program = PROGRAMS[frontEnd][generator];
   const other =
     generator === 'app'
-      ? `\n${PROGRAMS[frontEnd].docker.split(' [')[0]} --help: the image for an existing Go module.\n`
+      ? `\n${PROGRAMS[frontEnd].docker.split(' [')[0]} --help: the image for an existing Go module.
+${PROGRAMS[frontEnd].update.split(' [')[0]} --help: bring a generated project to this version.\n`
       : '';
+  const answers =
+    generator === 'update'
+      ? `Options this version added are asked (their defaults with --yes, or without a terminal).`
+      : `Asks for every option not given, unless --yes (or without a terminal).
+Flags override answers stored in .yo-rc.json, which override a preset, which overrides defaults.`;
   return `Usage: ${program} [options]
 
 ${SUMMARIES[generator]}
-Asks for every option not given, unless --yes (or without a terminal).
-Flags override answers stored in .yo-rc.json, which override a preset, which overrides defaults.
+${answers}
 
 Options:
 ${rows.map(([flag, text]) => `  ${flag.padEnd(width)}  ${text}`).join('\n')}
@@ -119,7 +132,7 @@ export interface ParsedFlags {
 }
 
 /** Parses a bin command line: kebab-case flags only, each at most once. */
-export function parseFlags(args: string[], generator: GeneratorName): ParsedFlags {
+export function parseFlags(args: string[], generator: CommandName): ParsedFlags {
   const flags = flagsOf(generator);
   const config: NonNullable<ParseArgsConfig['options']> = {
     help: { type: 'boolean', short: 'h' },

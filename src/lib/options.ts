@@ -56,6 +56,9 @@ export interface DefaultContext {
 /** The generators that take options from the table. */
 export type GeneratorName = 'app' | 'docker';
 
+/** Every command of the bin (and generator under yo): the two that write a project, and its update. */
+export type CommandName = GeneratorName | 'update';
+
 export interface OptionSpec<T> {
   description: string;
   /**
@@ -249,8 +252,9 @@ export const OPTIONS: OptionTable = {
 export const OPTION_NAMES = Object.keys(OPTIONS) as AnswerName[];
 
 /** The options a generator resolves (its flags, questions and replay flags), in the order it asks them. */
-export function optionNames(generator: GeneratorName): AnswerName[] {
-  const place = (name: AnswerName): number | undefined => OPTIONS[name].owners[generator];
+export function optionNames(generator: CommandName): AnswerName[] {
+  const place = (name: AnswerName): number | undefined =>
+    generator === 'update' ? undefined : OPTIONS[name].owners[generator];
   return OPTION_NAMES.filter((name) => place(name) !== undefined).sort((a, b) => place(a)! - place(b)!);
 }
 
@@ -291,26 +295,56 @@ export function optionHelp(name: AnswerName, style: 'help' | 'schema'): string {
   return style === 'schema' ? what : `${what}. Default: ${defaultHelp}.`;
 }
 
-/** Options that steer a run rather than shape the project, and the generators that take them. */
+/** Options that steer a run rather than shape the project, and the commands that take them. */
 export const RUN_OPTIONS = {
   yes: {
     type: 'boolean',
     alias: 'y',
-    for: ['app', 'docker'],
+    for: ['app', 'docker', 'update'],
     description: 'Accept defaults for every unanswered question: no prompt at all',
   },
   preset: {
     type: 'string',
     alias: undefined,
-    for: ['app', 'docker'],
+    for: ['app', 'docker', 'update'],
+    value: '<file>',
     description:
       'A team preset file (JSON): defaults, locked options, templatesDir. Default: .go-minimal.json in the folder, a parent or ~',
   },
   force: { type: 'boolean', alias: 'f', for: ['app', 'docker'], description: 'Overwrite existing files that differ' },
   skipInstall: { type: 'boolean', alias: undefined, for: ['app'], description: 'Do not run go mod tidy' },
+  from: {
+    type: 'string',
+    alias: undefined,
+    for: ['update'],
+    value: '<version|tarball|folder>',
+    description:
+      'What renders the base: a released version (fetched with npm, cache first), a package tarball, or a package folder. Default: the version recorded in .yo-rc.json',
+  },
+  check: {
+    type: 'boolean',
+    alias: undefined,
+    for: ['update'],
+    description: 'Write nothing; exit 0 when up to date, 1 when an update would change files (listed)',
+  },
+  verify: {
+    type: 'boolean',
+    alias: undefined,
+    for: ['update'],
+    negatable: true,
+    description:
+      'After a clean merge, run go vet, go test and make verify (with a container engine); --no-verify skips them. Default: true',
+  },
 } as const satisfies Record<
   string,
-  { type: 'boolean' | 'string'; alias: string | undefined; for: readonly GeneratorName[]; description: string }
+  {
+    type: 'boolean' | 'string';
+    alias: string | undefined;
+    for: readonly CommandName[];
+    value?: string;
+    negatable?: boolean;
+    description: string;
+  }
 >;
 
 export function kebab(name: string): string {

@@ -17,6 +17,7 @@ import {
   type Answers,
   type OptionSpec,
 } from './options.js';
+import { PROVENANCE_KEYS, PROVENANCE_SCHEMA } from './provenance.js';
 import { quoteValue } from './quote.js';
 
 export const SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';
@@ -45,13 +46,19 @@ export const STORED_NAMES: AnswerName[] = OPTION_NAMES.filter((name) => OPTIONS[
 
 let storedSchemaOnce: Record<string, unknown> | undefined;
 
-/** JSON Schema of the generator's entry in `.yo-rc.json`: the stored options, nothing else. */
+/**
+ * JSON Schema of the generator's entry in `.yo-rc.json`: the stored options and what generated
+ * them (provenance.ts), nothing else.
+ */
 export function storedSchema(): Record<string, unknown> {
   return (storedSchemaOnce ??= {
     $schema: SCHEMA_DIALECT,
     type: 'object',
     additionalProperties: false,
-    properties: Object.fromEntries(STORED_NAMES.map((name) => [name, optionSchema(name)])),
+    properties: {
+      ...Object.fromEntries(STORED_NAMES.map((name) => [name, optionSchema(name)])),
+      ...PROVENANCE_SCHEMA,
+    },
   });
 }
 
@@ -138,6 +145,14 @@ export function checkAnswersObject(
   return answers as Partial<Answers>;
 }
 
+/** What a provenance key accepts, for its one-line error. */
+const PROVENANCE_HINTS: Record<string, string> = {
+  generator: 'use app or docker',
+  generatorPackage: 'use an npm package name',
+  generatorVersion: 'use a release version such as 0.2.0',
+  preset: 'use an object {file, sha256, templates, given} as the generator writes it, or delete the key',
+};
+
 /**
  * The generator's answers stored in `.yo-rc.json`: `content` is the whole file (other generators
  * keep their own entries there, untouched), `namespace` the entry (the generator's package name;
@@ -151,7 +166,8 @@ export function checkStoredEntry(content: unknown, namespace: string, file: stri
     file,
     label: `${quoteValue(namespace)} in ${file}`,
     where,
-    accepted: STORED_NAMES,
+    accepted: [...STORED_NAMES, ...PROVENANCE_KEYS],
     remedy: '; delete that entry to start afresh',
+    extraHint: (key) => PROVENANCE_HINTS[key] ?? 'see the schema',
   });
 }

@@ -3,7 +3,7 @@ import { templateData, replayCommand, shellQuote } from '../../lib/derive.js';
 import { which } from '../../lib/go.js';
 import { templatesPath } from '../../lib/paths.js';
 import { OptionsGenerator, type GenOptions } from '../../lib/base-generator.js';
-import { APP_OPTION_NAMES, fixedAnswers, storedAnswers, type Answers } from '../../lib/options.js';
+import { APP_OPTION_NAMES, fixedAnswers, type Answers } from '../../lib/options.js';
 import { DOCKER_FILES, writeImageFiles } from '../docker/files.js';
 import { APP_FILES } from './files.js';
 
@@ -30,7 +30,7 @@ export default class AppGenerator extends OptionsGenerator {
   }
 
   configuring(): void {
-    this.config.set(storedAnswers('app', this.answers));
+    this.storeAnswers();
   }
 
   writing(): void {

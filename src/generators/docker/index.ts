@@ -11,7 +11,6 @@ import {
   OptionError,
   checkOption,
   describeValue,
-  storedAnswers,
   type Answers,
 } from '../../lib/options.js';
 import { readProject, type Project } from '../../lib/project.js';
@@ -102,7 +101,7 @@ export default class DockerGenerator extends OptionsGenerator {
     const project = this.project!;
     this.answers.modulePath = project.mod.module;
     this.answers.healthcheck = project.healthcheckMains.includes(this.answers.main!);
-    this.config.set(storedAnswers('docker', this.answers));
+    this.storeAnswers();
   }
 
   writing(): void {

@@ -1,0 +1,61 @@
+/**
+ * `yo go-minimal:update [folder]`: the bin's `go-minimal update` under yo (update/index.ts does
+ * the work). A team generator that extends ours offers the same for its own projects with one
+ * line, `export { UpdateGenerator as default } from 'generator-go-minimal';` in its
+ * generators/update/index.js: the base and "theirs" are then rendered by its own package.
+ */
+import { dirname } from 'node:path';
+import Generator from 'yeoman-generator';
+import { flagsOf, givenOption, helpText } from '../../lib/flags.js';
+import { runUpdate } from '../../update/index.js';
+
+export default class UpdateGenerator extends Generator {
+  constructor(args: string[], opts: Generator['options']) {
+    super(args, opts, { customInstallTask: true, customCommitTask: true });
+    for (const f of flagsOf('update')) {
+      this.option(f.flag, {
+        type: f.type === 'boolean' ? Boolean : String,
+        description: f.help,
+        ...(f.short ? { alias: f.short } : {}),
+      });
+    }
+    this.argument('folder', {
+      type: String,
+      required: false,
+      description: 'The project (default: the current folder)',
+    });
+  }
+
+  override help(): string {
+    return helpText('update', 'yo');
+  }
+
+  /** The package this generator belongs to: its root holds package.json (yeoman found it for rootGeneratorName). */
+  private packagePath(): string {
+    let dir = dirname(this.resolved);
+    while (dir !== dirname(dir)) {
+      if (this.fs.exists(`${dir}/package.json`)) return dir;
+      dir = dirname(dir);
+    }
+    throw new Error(`no package.json above ${this.resolved}`);
+  }
+
+  async default(): Promise<void> {
+    const given = (name: string) => givenOption(this.options as Record<string, unknown>, name);
+    const packagePath = this.packagePath();
+    process.exitCode = await runUpdate({
+      folder: ((this.options as Record<string, unknown>).folder as string | undefined) ?? this.destinationRoot(),
+      running: {
+        name: this.rootGeneratorName(),
+        version: this.rootGeneratorVersion(),
+        ref: async () => ({ kind: 'package', packagePath }),
+      },
+      from: given('from') as string | undefined,
+      check: given('check') === true,
+      verify: given('verify') !== false,
+      yes: given('yes') === true,
+      preset: given('preset') as string | undefined,
+      log: (line) => this.log(line),
+    });
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * What generated a project, recorded beside the answers in `.yo-rc.json` so that `go-minimal
+ * update` can render the same project again with the version that made it (the merge's base):
+ *
+ *   generator         which of the package's generators wrote the entry (app | docker)
+ *   generatorPackage  the npm package (a team generator that extends ours records its own)
+ *   generatorVersion  its version; an entry without one was made by 0.1.0
+ *   preset            the preset's file and a SHA-256 of its content and its templatesDir
+ *
+ * Written by the generators; read (and checked, one line per problem) by the update.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
+import type { GeneratorName } from './options.js';
+import type { Preset } from './preset.js';
+
+export interface PresetIdentity {
+  /** The preset file, relative to the project when it is inside it or near it; a label for an object. */
+  file: string;
+  /** SHA-256 (hex) of the preset's content and of every file of its templatesDir. */
+  sha256: string;
+  /** Whether it has a templatesDir: templates are code, so an update needs the preset named again. */
+  templates: boolean;
+  /** A file (named or found), or an object a team generator passes (its own, at every version). */
+  given: 'file' | 'generator';
+}
+
+export interface Provenance {
+  generator: GeneratorName;
+  generatorPackage: string;
+  generatorVersion: string;
+  preset?: PresetIdentity;
+}
+
+/** The version that made a project whose entry records none. */
+export const FIRST_VERSION = '0.1.0';
+
+/** A release version as npm publishes it: no ranges, tags, URLs or file specs. */
+export const VERSION_PATTERN = /^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?$/;
+
+/** The provenance keys' JSON Schema, merged into the `.yo-rc.json` entry's schema (schema.ts). */
+export const PROVENANCE_SCHEMA: Record<string, Record<string, unknown>> = {
+  generator: { description: 'The generator that wrote this entry', enum: ['app', 'docker'] },
+  generatorPackage: {
+    description: 'The npm package of that generator',
+    type: 'string',
+    pattern: '^(@[a-z0-9-~][a-z0-9-._~]*/)?[a-z0-9-~][a-z0-9-._~]*$',
+    maxLength: 214,
+  },
+  generatorVersion: {
+    description: 'Its version (absent: 0.1.0)',
+    type: 'string',
+    pattern: VERSION_PATTERN.source,
+    maxLength: 64,
+  },
+  preset: {
+    description: 'The preset used: file, SHA-256 of its content and templates, whether it has templates',
+    type: 'object',
+    additionalProperties: false,
+    required: ['file', 'sha256', 'templates', 'given'],
+    properties: {
+      file: { type: 'string', maxLength: 4096 },
+      sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+      templates: { type: 'boolean' },
+      given: { enum: ['file', 'generator'] },
+    },
+  },
+};
+
+export const PROVENANCE_KEYS = Object.keys(PROVENANCE_SCHEMA);
+
+/**
+ * The preset's identity: content (the file's bytes, or the object as JSON) and every file of
+ * its templatesDir (relative path and bytes, in path order), hashed together.
+ */
+export function presetIdentity(preset: Preset, projectRoot: string, object?: unknown): PresetIdentity {
+  const hash = createHash('sha256');
+  const content = object === undefined ? readFileSync(preset.file) : Buffer.from(JSON.stringify(object));
+  hash.update(`preset ${content.length}\n`).update(content);
+  if (preset.templatesDir) {
+    const dir = preset.templatesDir;
+    const files = readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => relative(dir, join(e.parentPath, e.name)))
+      .sort();
+    for (const rel of files) {
+      const bytes = readFileSync(join(dir, rel));
+      hash.update(`file ${rel} ${bytes.length}\n`).update(bytes);
+    }
+  }
+  const file = object === undefined && isAbsolute(preset.file) ? relative(projectRoot, preset.file) : preset.file;
+  return {
+    file,
+    sha256: hash.digest('hex'),
+    templates: preset.templatesDir !== undefined,
+    given: object === undefined ? 'file' : 'generator',
+  };
+}
+
+/** Compares two release versions (semver precedence, enough for ours: prerelease < release). */
+export function compareVersions(a: string, b: string): number {
+  const parse = (v: string) => {
+    const [core, pre] = v.split('-', 2) as [string, string | undefined];
+    return { nums: core.split('.').map(Number), pre };
+  };
+  const x = parse(a);
+  const y = parse(b);
+  for (let i = 0; i < 3; i++) if (x.nums[i] !== y.nums[i]) return x.nums[i]! - y.nums[i]!;
+  if (x.pre === y.pre) return 0;
+  if (x.pre === undefined) return 1;
+  if (y.pre === undefined) return -1;
+  return x.pre < y.pre ? -1 : 1;
+}

@@ -1,0 +1,237 @@
+/**
+ * `go-minimal update [folder]` (and `yo go-minimal:update`): brings a generated project to the
+ * running version's templates with a three-way merge per file, then proves it.
+ *
+ *   base    what the recorded version generates from the stored answers (source.ts, render.ts)
+ *   theirs  what the running version generates from the same answers (migrated, new options added)
+ *   yours   the project's files
+ *
+ * plan.ts decides per file, apply.ts writes, checks.ts proves. Exit codes: 0 clean or nothing to
+ * do, 1 conflicts remain (or --check found changes), 2 bad input, 3 merged but a check failed.
+ */
+import { existsSync, lstatSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { readInputFile } from '../lib/fs-safety.js';
+import {
+  CONFIG_FILE,
+  OPTIONS,
+  OptionError,
+  folderNameOf,
+  promptValidator,
+  storedNames,
+  type AnswerName,
+  type GeneratorName,
+  type OptionSpec,
+} from '../lib/options.js';
+import { localGoMinor } from '../lib/go.js';
+import { FIRST_VERSION, PROVENANCE_KEYS, type PresetIdentity } from '../lib/provenance.js';
+import { quoteValue } from '../lib/quote.js';
+import { checkStoredEntry } from '../lib/schema.js';
+import { applyPlan } from './apply.js';
+import { runChecks } from './checks.js';
+import { migrate } from './migrations.js';
+import { CHANGES, planUpdate, type FilePlan } from './plan.js';
+import { renderProject, type GeneratorRef } from './render.js';
+import { basePackage, type PackageInfo } from './source.js';
+
+/** The running generator package: its name and version, and how to load each of its generators. */
+export interface RunningPackage extends PackageInfo {
+  ref: (generator: GeneratorName) => Promise<GeneratorRef>;
+}
+
+export interface UpdateOptions {
+  folder: string;
+  running: RunningPackage;
+  from?: string;
+  check?: boolean;
+  /** Run the checks after a clean merge (default true). */
+  verify?: boolean;
+  yes?: boolean;
+  preset?: string;
+  /** The environment of the checks (PATH, DOCKER, the engine's settings). */
+  env?: NodeJS.ProcessEnv;
+  log: (line: string) => void;
+}
+
+export const EXIT = { clean: 0, conflicts: 1, badInput: 2, checksFailed: 3 } as const;
+
+/** The project's .yo-rc.json entry for this package, with its provenance, or one line why not. */
+function readEntry(folder: string, packageName: string) {
+  const file = join(folder, CONFIG_FILE);
+  if (!existsSync(file)) {
+    throw new OptionError(`${folder} has no ${CONFIG_FILE}: update works on a project that go-minimal generated.`);
+  }
+  let content: Record<string, unknown>;
+  try {
+    content = JSON.parse(readInputFile(file, CONFIG_FILE).replace(/^\uFEFF/, '')) as Record<string, unknown>;
+  } catch (error) {
+    if (error instanceof OptionError) throw error;
+    throw new OptionError(`${CONFIG_FILE} is not valid JSON: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const namespace = packageName === 'create-go-minimal' ? 'generator-go-minimal' : packageName;
+  const raw = content?.[namespace];
+  if (raw === undefined || raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    const others = Object.keys(content ?? {}).filter((k) => /^(@[^/]+\/)?generator-/.test(k));
+    throw new OptionError(
+      others.length > 0
+        ? `${CONFIG_FILE} has no ${quoteValue(namespace)} entry: the project was made by ${others.join(', ')}; update it with that generator's update (e.g. yo ${others[0]!.replace(/^(@[^/]+\/)?generator-/, '$1')}:update).`
+        : `${CONFIG_FILE} has no ${quoteValue(namespace)} entry: update works on a project that ${namespace} generated.`,
+    );
+  }
+  const entry = raw as Record<string, unknown>;
+  // The whole entry is checked by this version's schema (answers after migration, below).
+  checkStoredEntry(
+    { [namespace]: Object.fromEntries(Object.entries(entry).filter(([k]) => PROVENANCE_KEYS.includes(k))) },
+    namespace,
+    CONFIG_FILE,
+  );
+  const generator: GeneratorName =
+    entry.generator === 'docker' || (entry.generator === undefined && entry.modulePath === undefined)
+      ? 'docker'
+      : 'app';
+  const version = typeof entry.generatorVersion === 'string' ? entry.generatorVersion : FIRST_VERSION;
+  const answers = Object.fromEntries(Object.entries(entry).filter(([k]) => !PROVENANCE_KEYS.includes(k)));
+  return { content, namespace, entry, answers, generator, version, preset: entry.preset as PresetIdentity | undefined };
+}
+
+/** Asks the options this version added (stored by it, absent from the entry), unless --yes or no terminal. */
+async function askNewOptions(
+  generator: GeneratorName,
+  answers: Record<string, unknown>,
+  folder: string,
+  yes: boolean,
+): Promise<Record<string, unknown>> {
+  const missing = storedNames(generator).filter((name) => answers[name] === undefined);
+  if (missing.length === 0 || yes || !process.stdin.isTTY) return answers;
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  const result = { ...answers };
+  try {
+    for (const name of missing) {
+      const spec = OPTIONS[name] as OptionSpec<unknown>;
+      const fallback = spec.default({ folderName: folderNameOf(folder), answers: result, localGoMinor });
+      for (;;) {
+        const given = (
+          await rl.question(`${spec.prompt.message} (new in this version; ${spec.accepted}) [${String(fallback)}]: `)
+        ).trim();
+        const raw = given === '' ? fallback : spec.kind === 'boolean' ? /^(y|yes|true)$/i.test(given) : given;
+        const verdict = promptValidator(name as AnswerName)(raw);
+        if (verdict === true) {
+          result[name] = spec.coerce(raw);
+          break;
+        }
+        process.stdout.write(`${verdict}\n`);
+      }
+    }
+  } finally {
+    rl.close();
+  }
+  return result;
+}
+
+/** The file on disk as the plan sees it: a regular file's bytes; a link or other non-file is "yours" and never followed. */
+function readYours(folder: string, path: string): Buffer | undefined {
+  const file = join(folder, path);
+  const stat = lstatSync(file, { throwIfNoEntry: false });
+  if (!stat) return undefined;
+  if (!stat.isFile())
+    return Buffer.from(`not a regular file: ${stat.isSymbolicLink() ? 'a symbolic link' : 'a folder'}\n`);
+  return readFileSync(file);
+}
+
+const VERB: Record<FilePlan['action'], string> = {
+  unchanged: 'unchanged',
+  updated: 'updated',
+  merged: 'merged',
+  conflict: 'CONFLICT',
+  added: 'added',
+  removed: 'removed',
+  kept: 'kept (your edit)',
+  'kept-deleted': 'kept deleted',
+  'kept-yours': 'kept (yours; no longer generated)',
+};
+
+/** Runs the update; returns the exit code. Throws an OptionError (one line, exit 2) on bad input. */
+export async function runUpdate(o: UpdateOptions): Promise<number> {
+  const folder = resolve(o.folder);
+  if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw new OptionError(`no such folder: ${folder}`);
+  const project = readEntry(folder, o.running.name);
+  const { entry: migratedAnswers, notes } = migrate(project.answers);
+  // This version must accept every stored answer (after the migrations), or stop in one line.
+  checkStoredEntry({ [project.namespace]: migratedAnswers }, project.namespace, CONFIG_FILE);
+  if (project.preset?.templates && project.preset.given === 'file' && !o.preset) {
+    throw new OptionError(
+      `The project was generated with the preset ${project.preset.file}, which has templates (code that runs): name it to use it again: --preset ${project.preset.file}.`,
+    );
+  }
+  const same = project.version === o.running.version && o.from === undefined;
+  const base = same
+    ? { ref: await o.running.ref(project.generator), label: `${o.running.name} ${o.running.version}` }
+    : (() => {
+        const b = basePackage(project.namespace, project.version, o.from);
+        return { ref: { kind: 'package', packagePath: b.folder } as GeneratorRef, label: b.label };
+      })();
+  const theirsLabel = `${o.running.name} ${o.running.version}`;
+  o.log(`go-minimal update: ${relative(process.cwd(), folder) || '.'}: ${base.label} → ${theirsLabel}`);
+  for (const note of notes) o.log(`  ${note}`);
+  const theirsAnswers = await askNewOptions(project.generator, migratedAnswers, folder, o.yes === true);
+  const common = { generator: project.generator, namespace: project.namespace, project: folder, preset: o.preset };
+  const { files: baseFiles } = await renderProject({
+    ...common,
+    ref: base.ref,
+    answers: project.answers,
+    label: `The base (${base.label})`,
+  });
+  const { files: theirsFiles, stored } = await renderProject({
+    ...common,
+    ref: await o.running.ref(project.generator),
+    answers: theirsAnswers,
+    label: `This version (${theirsLabel})`,
+  });
+  const plan = planUpdate(baseFiles, theirsFiles, (path) => readYours(folder, path), {
+    yours: 'yours',
+    base: base.label,
+    theirs: theirsLabel,
+  });
+  for (const p of plan)
+    if (p.action !== 'unchanged') o.log(`  ${VERB[p.action].padEnd(12)} ${p.path}${p.note ? ` (${p.note})` : ''}`);
+  const changes = plan.filter((p) => CHANGES.has(p.action));
+  const conflicts = plan.filter((p) => p.action === 'conflict');
+  if (o.check) {
+    o.log(
+      changes.length === 0
+        ? 'Up to date: an update would change no file.'
+        : `An update would change ${changes.length} file(s): ${changes.map((p) => p.path).join(', ')}.`,
+    );
+    return changes.length === 0 ? EXIT.clean : EXIT.conflicts;
+  }
+  // The entry keeps its order and gains what this version stores, with what generated it now.
+  const storedAnswers = Object.fromEntries(Object.entries(stored).filter(([k]) => !PROVENANCE_KEYS.includes(k)));
+  const newEntry = {
+    ...project.entry,
+    ...storedAnswers,
+    generator: project.generator,
+    generatorPackage: project.namespace,
+    generatorVersion: o.running.version,
+  };
+  const config = Buffer.from(`${JSON.stringify({ ...project.content, [project.namespace]: newEntry }, null, 2)}\n`);
+  applyPlan(folder, plan, config);
+  const count = (action: FilePlan['action']) => plan.filter((p) => p.action === action).length;
+  o.log(
+    `Summary: ${count('updated')} updated, ${count('merged')} merged, ${count('added')} added, ${count('removed')} removed, ${conflicts.length} conflict(s), ${count('kept') + count('kept-yours')} kept as yours, ${count('kept-deleted')} kept deleted; ${CONFIG_FILE} records ${theirsLabel}.`,
+  );
+  if (conflicts.length > 0) {
+    o.log(
+      `Conflicts remain in ${conflicts.map((p) => p.path).join(', ')}: resolve the <<<<<<< ||||||| ======= >>>>>>> regions (yours, base, new), then run your checks.`,
+    );
+    return EXIT.conflicts;
+  }
+  if (o.verify === false) return EXIT.clean;
+  const results = await runChecks(folder, o.env ?? process.env);
+  o.log(
+    `Checks: ${results.map((r) => `${r.name} ${r.status}${r.seconds !== undefined ? ` (${r.seconds.toFixed(1)} s)` : ''}${r.reason ? ` (${r.reason})` : ''}`).join('; ')}.`,
+  );
+  const failed = results.filter((r) => r.status === 'failed');
+  for (const r of failed) o.log(`--- ${r.name} failed; its last lines:\n${r.tail}`);
+  return failed.length > 0 ? EXIT.checksFailed : EXIT.clean;
+}

@@ -1,0 +1,133 @@
+/**
+ * Renders a project again, in a temporary folder, from the stored answers: with the version that
+ * made it (the merge's base) or with this one (theirs). The generator runs as it would for a user
+ * (yeoman-environment, --yes, no `go mod tidy`), reading the answers from the `.yo-rc.json` put
+ * in the folder first, so every version reads the answers its own way.
+ *
+ * A project made by `go-minimal docker` is rendered over a copy of the project's own files (the
+ * docker generator reads go.mod, the code and the Makefile), without the files it writes.
+ */
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, sep } from 'node:path';
+import { Writable } from 'node:stream';
+import { CONFIG_FILE, OptionError, type GeneratorName } from '../lib/options.js';
+import { listFiles } from './files.js';
+
+/** The files a docker generator writes, never copied into its input (they are its output). */
+const DOCKER_OUTPUTS = ['Dockerfile', '.dockerignore', 'docker.mk', `verify${sep}`];
+
+/** A generator to run: a class already loaded (this package), or a package folder to load it from. */
+export type GeneratorRef =
+  | { kind: 'class'; Generator: unknown; packagePath: string; resolved: string }
+  | { kind: 'package'; packagePath: string };
+
+export interface RenderInput {
+  generator: GeneratorName;
+  ref: GeneratorRef;
+  /** The `.yo-rc.json` entry's key (the package name) and the answers to put there. */
+  namespace: string;
+  answers: Record<string, unknown>;
+  /** The project, for a docker render (its files are the generator's input). */
+  project: string;
+  /** A preset file named by the user (templates are code: only ever one the user named). */
+  preset?: string;
+  /** What the messages call this render: "the base (generator-go-minimal 0.1.0)". */
+  label: string;
+}
+
+/** Where a package keeps a generator: built (dist/generators), the yeoman layouts, or the root. */
+function generatorFile(packagePath: string, generator: GeneratorName): string {
+  const candidates = [
+    `dist/generators/${generator}`,
+    `generators/${generator}`,
+    `lib/generators/${generator}`,
+    generator,
+  ];
+  for (const dir of candidates) {
+    const file = join(packagePath, dir, 'index.js');
+    if (existsSync(file)) return file;
+  }
+  throw new OptionError(`${packagePath} has no ${generator} generator (looked for ${candidates.join(', ')}).`);
+}
+
+/** A stream that keeps what a generator prints, for an error message. */
+function collector(sink: string[]): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      sink.push(chunk.toString());
+      done();
+    },
+  });
+}
+
+/** Copies the project's own files (not .git, not what the docker generator writes) into `to`. */
+function copyInput(project: string, to: string): void {
+  for (const rel of listFiles(project)) {
+    if (
+      rel === CONFIG_FILE ||
+      DOCKER_OUTPUTS.some((out) => rel === out || (out.endsWith(sep) && rel.startsWith(out)))
+    ) {
+      continue;
+    }
+    mkdirSync(dirname(join(to, rel)), { recursive: true });
+    copyFileSync(join(project, rel), join(to, rel));
+  }
+}
+
+/**
+ * Renders the project in a new temporary folder and returns what the generator wrote there
+ * (relative path → bytes; `.yo-rc.json` left out) and the entry it stored. The folder is removed before returning.
+ */
+export async function renderProject(
+  input: RenderInput,
+): Promise<{ files: Map<string, Buffer>; stored: Record<string, unknown> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'go-minimal-update-'));
+  const out = join(dir, 'project');
+  const printed: string[] = [];
+  try {
+    mkdirSync(out);
+    if (input.generator === 'docker') copyInput(input.project, out);
+    const before = new Map(listFiles(out).map((rel) => [rel, readFileSync(join(out, rel))]));
+    writeFileSync(join(out, CONFIG_FILE), `${JSON.stringify({ [input.namespace]: input.answers }, null, 2)}\n`);
+    const { createEnv } = await import('yeoman-environment');
+    const env = createEnv({
+      cwd: out,
+      stdout: collector(printed) as NodeJS.WriteStream,
+      stderr: collector(printed) as NodeJS.WriteStream,
+    });
+    const namespace = `go-minimal-update:${input.generator}`;
+    if (input.ref.kind === 'class') {
+      env.register(input.ref.Generator as never, {
+        namespace,
+        resolved: input.ref.resolved,
+        packagePath: input.ref.packagePath,
+      });
+    } else {
+      env.register(generatorFile(input.ref.packagePath, input.generator), {
+        namespace,
+        packagePath: input.ref.packagePath,
+      });
+    }
+    try {
+      const options: Record<string, unknown> = { yes: true, skipInstall: true };
+      if (input.preset) options.preset = input.preset;
+      await env.run([namespace], options);
+    } catch (error) {
+      const why = (error as Error).message.split('\n')[0];
+      throw new OptionError(`${input.label} could not render the project from its ${CONFIG_FILE}: ${why}`);
+    }
+    const config = JSON.parse(readFileSync(join(out, CONFIG_FILE), 'utf8')) as Record<string, Record<string, unknown>>;
+    const files = new Map<string, Buffer>();
+    for (const rel of listFiles(out)) {
+      if (rel === CONFIG_FILE) continue;
+      const bytes = readFileSync(join(out, rel));
+      // A docker render: only what the generator wrote or changed is its output.
+      if (before.get(rel)?.equals(bytes)) continue;
+      files.set(rel.split(sep).join('/'), bytes);
+    }
+    return { files, stored: config[input.namespace] ?? {} };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
