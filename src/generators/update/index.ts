@@ -4,10 +4,21 @@
  * line, `export { UpdateGenerator as default } from 'generator-go-minimal';` in its
  * generators/update/index.js: the base and "theirs" are then rendered by its own package.
  */
-import { dirname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import Generator from 'yeoman-generator';
 import { flagsOf, givenOption, helpText } from '../../lib/flags.js';
 import { runUpdate } from '../../update/index.js';
+
+/** The package a generator file belongs to: the nearest folder above it with a package.json. */
+function packageRoot(file: string): string {
+  let dir = dirname(file);
+  while (dir !== dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    dir = dirname(dir);
+  }
+  throw new Error(`no package.json above ${file}`);
+}
 
 export default class UpdateGenerator extends Generator {
   constructor(args: string[], opts: Generator['options']) {
@@ -30,19 +41,9 @@ export default class UpdateGenerator extends Generator {
     return helpText('update', 'yo');
   }
 
-  /** The package this generator belongs to: its root holds package.json (yeoman found it for rootGeneratorName). */
-  private packagePath(): string {
-    let dir = dirname(this.resolved);
-    while (dir !== dirname(dir)) {
-      if (this.fs.exists(`${dir}/package.json`)) return dir;
-      dir = dirname(dir);
-    }
-    throw new Error(`no package.json above ${this.resolved}`);
-  }
-
   async default(): Promise<void> {
     const given = (name: string) => givenOption(this.options as Record<string, unknown>, name);
-    const packagePath = this.packagePath();
+    const packagePath = packageRoot(this.resolved);
     process.exitCode = await runUpdate({
       folder: ((this.options as Record<string, unknown>).folder as string | undefined) ?? this.destinationRoot(),
       running: {
