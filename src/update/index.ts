@@ -105,6 +105,11 @@ async function askNewOptions(
   const missing = storedNames(generator).filter((name) => answers[name] === undefined);
   if (missing.length === 0 || yes || !process.stdin.isTTY) return answers;
   const rl = createInterface({ input: process.stdin, output: process.stdout });
+  // Ctrl-C at a question: nothing is written before the questions are answered.
+  rl.on('SIGINT', () => {
+    process.stderr.write('go-minimal: interrupted at a question; nothing was written.\n');
+    process.exit(130);
+  });
   const result = { ...answers };
   try {
     for (const name of missing) {

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import {
+  cpSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -150,6 +151,21 @@ describe('go-minimal update from the released 0.1.0 to this version', () => {
       assert.equal(check.code, 0, check.all);
     },
   );
+
+  it('a project of go-minimal docker (an existing module): rendered over its own code, the edit kept', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'gm-upd-docker-')), 'api');
+    cpSync(join(ROOT, 'test/fixtures/cmd-api'), dir, { recursive: true });
+    const gen = await node([join(oldPkg, 'dist/cli.js'), 'docker', dir, '--yes', '--main', './cmd/api']);
+    assert.equal(gen.code, 0, gen.all);
+    writeFileSync(join(dir, 'Dockerfile'), `${readFileSync(join(dir, 'Dockerfile'), 'utf8')}# the team's note\n`);
+    const code = files(dir)['cmd/api/main.go'];
+    const r = await node([CLI, 'update', dir, '--from', oldPkg, '--no-verify']);
+    assert.equal(r.code, 0, r.all);
+    const after = files(dir);
+    assert.match(after.Dockerfile, /# the team's note\n$/);
+    assert.equal(after['cmd/api/main.go'], code, 'the update touched the code');
+    assert.equal(JSON.parse(after['.yo-rc.json'])['generator-go-minimal'].generator, 'docker');
+  });
 
   it('a line both changed: exit 1, conflict markers with the user text inside', async () => {
     const dir = await generate(join(oldPkg, 'dist/cli.js'));
