@@ -7,6 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { CLI, FIXTURES, ROOT } from './helpers/generate.mjs';
 import { mergeText, planUpdate } from '../dist/update/plan.js';
 import { migrate } from '../dist/update/migrations.js';
@@ -235,5 +236,68 @@ describe('go-minimal update (this version over itself)', () => {
     assert.equal(r.status, 0);
     for (const f of flagsOf('update')) assert.ok(r.stdout.includes(`--${f.negatable ? '[no-]' : ''}${f.flag}`), f.flag);
     assert.match(r.stdout, /Exit 0: clean .* 1: conflicts remain/s);
+  });
+});
+
+describe('the merge, fuzzed: no edit is ever lost (fast-check, 1,000 cases per property)', () => {
+  const SEED = Number(process.env.FUZZ_SEED ?? 20261129);
+  // Distinct lines, so an expected result is unambiguous: line i of the base is `base i`.
+  const baseOf = (n) => Array.from({ length: n }, (_, i) => `base ${i}\n`);
+  /** Replaces lines [at, at + del) of `lines` with `add`. */
+  const edit = (lines, at, del, add) => [...lines.slice(0, at), ...add, ...lines.slice(at + del)];
+  const block = (tag) => fc.array(fc.constant(0), { maxLength: 3 }).map((a) => a.map((_, i) => `${tag} ${i}\n`));
+  /** Two edits of a base of n lines: the user's before the template's, with `gap` untouched lines between. */
+  const edits = (minGap) =>
+    fc
+      .record({
+        n: fc.integer({ min: 2, max: 40 }),
+        a: fc.nat(),
+        delA: fc.integer({ min: 0, max: 3 }),
+        gap: fc.integer({ min: minGap, max: 5 }),
+        delB: fc.integer({ min: 0, max: 3 }),
+        addA: block('yours'),
+        addB: block('theirs'),
+      })
+      .filter((e) => e.delA + e.addA.length > 0 && e.delB + e.addB.length > 0);
+
+  it('edits separated by an untouched line merge cleanly into both edits', () => {
+    let tried = 0;
+    fc.assert(
+      fc.property(edits(1), fc.boolean(), (e, swap) => {
+        const base = baseOf(e.n + 10);
+        const a = Math.min(e.a % e.n, base.length - 1);
+        const b = a + e.delA + e.gap;
+        fc.pre(b + e.delB <= base.length);
+        tried++;
+        const yours = edit(base, a, e.delA, e.addA);
+        const theirs = edit(base, b, e.delB, e.addB);
+        const both = edit(edit(base, b, e.delB, e.addB), a, e.delA, e.addA);
+        // Either side may hold the earlier edit.
+        const [y, t] = swap ? [theirs, yours] : [yours, theirs];
+        const r = mergeText(y.join(''), base.join(''), t.join(''), LABELS);
+        assert.equal(r.conflicts, 0);
+        assert.equal(r.text, both.join(''));
+      }),
+      { numRuns: 1000, seed: SEED },
+    );
+    assert.ok(tried > 500, `only ${tried} cases ran`);
+  });
+
+  it('edits of the same lines conflict, with both texts inside the markers (nothing dropped)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 30 }), fc.nat(), block('yours'), block('theirs'), (n, at, mine, new_) => {
+        fc.pre(mine.length > 0 && new_.length > 0);
+        const base = baseOf(n);
+        const i = at % n;
+        const r = mergeText(edit(base, i, 1, mine).join(''), base.join(''), edit(base, i, 1, new_).join(''), LABELS);
+        assert.equal(r.conflicts, 1);
+        const region = r.text.slice(r.text.indexOf('<<<<<<< yours\n'), r.text.indexOf('>>>>>>> v2\n'));
+        for (const line of [...mine, ...new_]) assert.ok(region.includes(line), `${line} is not in the conflict`);
+        // Outside the conflict, the untouched lines are all there, in order.
+        const outside = r.text.replace(/<<<<<<< yours\n[\s\S]*?>>>>>>> v2\n/, '');
+        assert.equal(outside, edit(base, i, 1, []).join(''));
+      }),
+      { numRuns: 1000, seed: SEED },
+    );
   });
 });
