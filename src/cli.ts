@@ -152,6 +152,7 @@ async function update(folder: string, options: Record<string, unknown>): Promise
       verify: options.verify !== false,
       yes: options.yes === true,
       preset: options.preset as string | undefined,
+      allowDirty: options.allowDirty === true,
       log: (line) => process.stdout.write(`${line}\n`),
     });
   } catch (error) {

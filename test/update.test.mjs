@@ -3,7 +3,7 @@
 // released versions, with user edits and the project's checks, is test/e2e/update.test.mjs.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -217,6 +217,32 @@ describe('go-minimal update: bad input is one line, exit 2, nothing written', ()
     const r = cli(['update', dir]);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /has no \.yo-rc\.json: update works on a project that go-minimal generated/);
+  });
+});
+
+describe('go-minimal update in a git repository', () => {
+  const git = (dir, ...args) =>
+    spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: dir, encoding: 'utf8' });
+  it('refuses uncommitted changes (one diff to review) unless --allow-dirty; --check is fine; the repository cannot run code', () => {
+    const dir = generated();
+    git(dir, 'init', '-q');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-qm', 'generated');
+    // A repository setting that `git status` would run: update switches it off.
+    const marker = join(dir, '..', 'fsmonitor-ran');
+    git(dir, 'config', 'core.fsmonitor', `touch ${marker}`);
+    writeFileSync(join(dir, 'Makefile'), `${readFileSync(join(dir, 'Makefile'), 'utf8')}# wip\n`);
+    const before = tree(dir);
+    const r = cli(['update', dir, '--no-verify']);
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.match(
+      r.stderr,
+      /has uncommitted changes \(Makefile\): commit or stash them first, .* or pass --allow-dirty\.\n$/,
+    );
+    assert.deepEqual(tree(dir), before);
+    assert.equal(cli(['update', dir, '--check']).status, 0);
+    assert.equal(cli(['update', dir, '--no-verify', '--allow-dirty']).status, 0);
+    assert.ok(!existsSync(marker), "git ran the repository's core.fsmonitor");
   });
 });
 

@@ -327,6 +327,13 @@ export const RUN_OPTIONS = {
     for: ['update'],
     description: 'Write nothing; exit 0 when up to date, 1 when an update would change files (listed)',
   },
+  allowDirty: {
+    type: 'boolean',
+    alias: undefined,
+    for: ['update'],
+    description:
+      'Update even when git shows uncommitted changes in the folder (by default refused, so that the update is one reviewable diff)',
+  },
   verify: {
     type: 'boolean',
     alias: undefined,

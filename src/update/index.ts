@@ -9,6 +9,7 @@
  * plan.ts decides per file, apply.ts writes, checks.ts proves. Exit codes: 0 clean or nothing to
  * do, 1 conflicts remain (or --check found changes), 2 bad input, 3 merged but a check failed.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
@@ -49,6 +50,8 @@ export interface UpdateOptions {
   verify?: boolean;
   yes?: boolean;
   preset?: string;
+  /** Go on although git shows uncommitted changes. */
+  allowDirty?: boolean;
   /** The environment of the checks (PATH, DOCKER, the engine's settings). */
   env?: NodeJS.ProcessEnv;
   log: (line: string) => void;
@@ -134,6 +137,24 @@ async function askNewOptions(
   return result;
 }
 
+/**
+ * Paths git reports as changed or untracked in the folder (none outside a git work tree, or
+ * without git). The repository's own settings cannot run a program here: core.fsmonitor, the one
+ * `git status` would start, is switched off.
+ */
+function uncommitted(folder: string): string[] {
+  const r = spawnSync('git', ['-c', 'core.fsmonitor=false', 'status', '--porcelain', '--', '.'], {
+    cwd: folder,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  if (r.status !== 0 || !r.stdout) return [];
+  return r.stdout
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => l.slice(3));
+}
+
 /** The file on disk as the plan sees it: a regular file's bytes; a link or other non-file is "yours" and never followed. */
 function readYours(folder: string, path: string): Buffer | undefined {
   const file = join(folder, path);
@@ -161,6 +182,14 @@ export async function runUpdate(o: UpdateOptions): Promise<number> {
   const folder = resolve(o.folder);
   if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw new OptionError(`no such folder: ${folder}`);
   const project = readEntry(folder, o.running.name);
+  if (!o.check && !o.allowDirty) {
+    const dirty = uncommitted(folder);
+    if (dirty.length > 0) {
+      throw new OptionError(
+        `${folder} has uncommitted changes (${dirty.slice(0, 5).join(', ')}${dirty.length > 5 ? ', …' : ''}): commit or stash them first, so that the update is one diff to review, or pass --allow-dirty.`,
+      );
+    }
+  }
   const { entry: migratedAnswers, notes } = migrate(project.answers);
   // This version must accept every stored answer (after the migrations), or stop in one line.
   checkStoredEntry({ [project.namespace]: migratedAnswers }, project.namespace, CONFIG_FILE);

@@ -56,6 +56,7 @@ export default class UpdateGenerator extends Generator {
       verify: given('verify') !== false,
       yes: given('yes') === true,
       preset: given('preset') as string | undefined,
+      allowDirty: given('allowDirty') === true,
       log: (line) => this.log(line),
     });
   }
