@@ -30,7 +30,7 @@ import { FIRST_VERSION, PROVENANCE_KEYS, type PresetIdentity } from '../lib/prov
 import { quoteValue } from '../lib/quote.js';
 import { checkStoredEntry } from '../lib/schema.js';
 import { applyPlan } from './apply.js';
-import { runChecks } from './checks.js';
+import { runChecks, type CheckResult } from './checks.js';
 import { migrate } from './migrations.js';
 import { CHANGES, planUpdate, type FilePlan } from './plan.js';
 import { renderProject, type GeneratorRef } from './render.js';
@@ -177,11 +177,10 @@ const VERB: Record<FilePlan['action'], string> = {
   'kept-yours': 'kept (yours; no longer generated)',
 };
 
-/** Runs the update; returns the exit code. Throws an OptionError (one line, exit 2) on bad input. */
-export async function runUpdate(o: UpdateOptions): Promise<number> {
-  const folder = resolve(o.folder);
-  if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw new OptionError(`no such folder: ${folder}`);
-  const project = readEntry(folder, o.running.name);
+type Project = ReturnType<typeof readEntry>;
+
+/** What stops an update before anything is rendered: uncommitted changes, a preset with templates not named. */
+function refuseEarly(o: UpdateOptions, folder: string, project: Project): void {
   if (!o.check && !o.allowDirty) {
     const dirty = uncommitted(folder);
     if (dirty.length > 0) {
@@ -190,22 +189,26 @@ export async function runUpdate(o: UpdateOptions): Promise<number> {
       );
     }
   }
-  const { entry: migratedAnswers, notes } = migrate(project.answers);
-  // This version must accept every stored answer (after the migrations), or stop in one line.
-  checkStoredEntry({ [project.namespace]: migratedAnswers }, project.namespace, CONFIG_FILE);
   if (project.preset?.templates && project.preset.given === 'file' && !o.preset) {
     throw new OptionError(
       `The project was generated with the preset ${project.preset.file}, which has templates (code that runs): name it to use it again: --preset ${project.preset.file}.`,
     );
   }
-  const same = project.version === o.running.version && o.from === undefined;
-  const base = same
-    ? { ref: await o.running.ref(project.generator), label: `${o.running.name} ${o.running.version}` }
-    : (() => {
-        const b = basePackage(project.namespace, project.version, o.from);
-        return { ref: { kind: 'package', packagePath: b.folder } as GeneratorRef, label: b.label };
-      })();
+}
+
+/** Renders base and theirs and plans every file; returns the plan and the entry theirs stored. */
+async function plan(o: UpdateOptions, folder: string, project: Project) {
+  const { entry: migratedAnswers, notes } = migrate(project.answers);
+  // This version must accept every stored answer (after the migrations), or stop in one line.
+  checkStoredEntry({ [project.namespace]: migratedAnswers }, project.namespace, CONFIG_FILE);
   const theirsLabel = `${o.running.name} ${o.running.version}`;
+  const base =
+    project.version === o.running.version && o.from === undefined
+      ? { ref: await o.running.ref(project.generator), label: theirsLabel }
+      : (() => {
+          const b = basePackage(project.namespace, project.version, o.from);
+          return { ref: { kind: 'package', packagePath: b.folder } as GeneratorRef, label: b.label };
+        })();
   o.log(`go-minimal update: ${relative(process.cwd(), folder) || '.'}: ${base.label} → ${theirsLabel}`);
   for (const note of notes) o.log(`  ${note}`);
   const theirsAnswers = await askNewOptions(project.generator, migratedAnswers, folder, o.yes === true);
@@ -222,15 +225,31 @@ export async function runUpdate(o: UpdateOptions): Promise<number> {
     answers: theirsAnswers,
     label: `This version (${theirsLabel})`,
   });
-  const plan = planUpdate(baseFiles, theirsFiles, (path) => readYours(folder, path), {
-    yours: 'yours',
-    base: base.label,
-    theirs: theirsLabel,
-  });
-  for (const p of plan)
+  const labels = { yours: 'yours', base: base.label, theirs: theirsLabel };
+  return { files: planUpdate(baseFiles, theirsFiles, (path) => readYours(folder, path), labels), stored, theirsLabel };
+}
+
+/** The checks after a clean merge, reported; exit 3 when one failed. */
+async function prove(o: UpdateOptions, folder: string): Promise<number> {
+  const results = await runChecks(folder, o.env ?? process.env);
+  const shown = (r: CheckResult) =>
+    `${r.name} ${r.status}${r.seconds !== undefined ? ` (${r.seconds.toFixed(1)} s)` : ''}${r.reason ? ` (${r.reason})` : ''}`;
+  o.log(`Checks: ${results.map(shown).join('; ')}.`);
+  const failed = results.filter((r) => r.status === 'failed');
+  for (const r of failed) o.log(`--- ${r.name} failed; its last lines:\n${r.tail}`);
+  return failed.length > 0 ? EXIT.checksFailed : EXIT.clean;
+}
+
+/** Runs the update; returns the exit code. Throws an OptionError (one line, exit 2) on bad input. */
+export async function runUpdate(o: UpdateOptions): Promise<number> {
+  const folder = resolve(o.folder);
+  if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw new OptionError(`no such folder: ${folder}`);
+  const project = readEntry(folder, o.running.name);
+  refuseEarly(o, folder, project);
+  const { files, stored, theirsLabel } = await plan(o, folder, project);
+  for (const p of files)
     if (p.action !== 'unchanged') o.log(`  ${VERB[p.action].padEnd(12)} ${p.path}${p.note ? ` (${p.note})` : ''}`);
-  const changes = plan.filter((p) => CHANGES.has(p.action));
-  const conflicts = plan.filter((p) => p.action === 'conflict');
+  const changes = files.filter((p) => CHANGES.has(p.action));
   if (o.check) {
     o.log(
       changes.length === 0
@@ -240,32 +259,29 @@ export async function runUpdate(o: UpdateOptions): Promise<number> {
     return changes.length === 0 ? EXIT.clean : EXIT.conflicts;
   }
   // The entry keeps its order and gains what this version stores, with what generated it now.
-  const storedAnswers = Object.fromEntries(Object.entries(stored).filter(([k]) => !PROVENANCE_KEYS.includes(k)));
-  const newEntry = {
+  const answers = Object.fromEntries(Object.entries(stored).filter(([k]) => !PROVENANCE_KEYS.includes(k)));
+  const entry = {
     ...project.entry,
-    ...storedAnswers,
+    ...answers,
     generator: project.generator,
     generatorPackage: project.namespace,
     generatorVersion: o.running.version,
   };
-  const config = Buffer.from(`${JSON.stringify({ ...project.content, [project.namespace]: newEntry }, null, 2)}\n`);
-  applyPlan(folder, plan, config);
-  const count = (action: FilePlan['action']) => plan.filter((p) => p.action === action).length;
+  applyPlan(
+    folder,
+    files,
+    Buffer.from(`${JSON.stringify({ ...project.content, [project.namespace]: entry }, null, 2)}\n`),
+  );
+  const count = (...actions: FilePlan['action'][]) => files.filter((p) => actions.includes(p.action)).length;
+  const conflicts = files.filter((p) => p.action === 'conflict').map((p) => p.path);
   o.log(
-    `Summary: ${count('updated')} updated, ${count('merged')} merged, ${count('added')} added, ${count('removed')} removed, ${conflicts.length} conflict(s), ${count('kept') + count('kept-yours')} kept as yours, ${count('kept-deleted')} kept deleted; ${CONFIG_FILE} records ${theirsLabel}.`,
+    `Summary: ${count('updated')} updated, ${count('merged')} merged, ${count('added')} added, ${count('removed')} removed, ${conflicts.length} conflict(s), ${count('kept', 'kept-yours')} kept as yours, ${count('kept-deleted')} kept deleted; ${CONFIG_FILE} records ${theirsLabel}.`,
   );
   if (conflicts.length > 0) {
     o.log(
-      `Conflicts remain in ${conflicts.map((p) => p.path).join(', ')}: resolve the <<<<<<< ||||||| ======= >>>>>>> regions (yours, base, new), then run your checks.`,
+      `Conflicts remain in ${conflicts.join(', ')}: resolve the <<<<<<< ||||||| ======= >>>>>>> regions (yours, base, new), then run your checks.`,
     );
     return EXIT.conflicts;
   }
-  if (o.verify === false) return EXIT.clean;
-  const results = await runChecks(folder, o.env ?? process.env);
-  o.log(
-    `Checks: ${results.map((r) => `${r.name} ${r.status}${r.seconds !== undefined ? ` (${r.seconds.toFixed(1)} s)` : ''}${r.reason ? ` (${r.reason})` : ''}`).join('; ')}.`,
-  );
-  const failed = results.filter((r) => r.status === 'failed');
-  for (const r of failed) o.log(`--- ${r.name} failed; its last lines:\n${r.tail}`);
-  return failed.length > 0 ? EXIT.checksFailed : EXIT.clean;
+  return o.verify === false ? EXIT.clean : prove(o, folder);
 }
