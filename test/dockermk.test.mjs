@@ -38,16 +38,19 @@ function git(dir, ...args) {
   assert.equal(r.status, 0, `git ${args.join(' ')}: ${r.stderr}`);
 }
 
-/** Runs `make docker-build` with the fake engine; returns its argv and the build args by name. */
-function dockerBuild({ dir, fake }, makeArgs = [], env = {}) {
+/**
+ * Runs `make docker-build` (or `target`) with the fake engine; returns the argv of its last call
+ * and the build args by name.
+ */
+function dockerBuild({ dir, fake }, makeArgs = [], env = {}, target = 'docker-build') {
   const out = join(dir, '..', 'argv.txt');
   rmSync(out, { force: true });
-  const r = spawnSync('make', ['docker-build', `DOCKER=${fake}`, ...makeArgs], {
+  const r = spawnSync('make', [target, `DOCKER=${fake}`, ...makeArgs], {
     cwd: dir,
     env: cleanEnv(dir, { ARGV_OUT: out, ...env }),
     encoding: 'utf8',
   });
-  assert.equal(r.status, 0, `make docker-build failed:\n${r.stdout}\n${r.stderr}`);
+  assert.equal(r.status, 0, `make ${target} failed:\n${r.stdout}\n${r.stderr}`);
   const argv = readFileSync(out, 'utf8').split('\n').slice(0, -1);
   const args = {};
   argv.forEach((a, i) => {
@@ -189,6 +192,17 @@ describe('docker.mk under make (no container engine)', { skip: !haveMake && 'mak
       assert.equal(after(argv, '--timestamp'), args.SOURCE_DATE_EPOCH);
       assert.equal(after(argv, '--format'), 'docker');
       assert.ok(!argv.includes('--omit-history') && !argv.includes('--output'), argv.join(' '));
+    });
+    it('docker-buildx: buildx for PLATFORMS, or with podman one build into the manifest list', () => {
+      const bk = dockerBuild(p, [], {}, 'docker-buildx').argv;
+      assert.deepEqual(bk.slice(0, 2), ['buildx', 'build']);
+      assert.equal(after(bk, '--platform'), 'linux/amd64,linux/arm64');
+      assert.equal(after(bk, '--output'), 'type=docker,rewrite-timestamp=true');
+      const pm = dockerBuild({ ...p, fake: podman }, ['PLATFORMS=linux/arm64,linux/amd64'], {}, 'docker-buildx').argv;
+      assert.equal(pm[0], 'build');
+      assert.equal(after(pm, '--platform'), 'linux/arm64,linux/amd64');
+      assert.equal(after(pm, '--manifest'), 'svc:dev');
+      assert.ok(pm.includes('--timestamp') && !pm.includes('-t'), pm.join(' '));
     });
     it('podman, IMAGE_FORMAT=oci: --omit-history too', () => {
       const { argv } = dockerBuild({ ...p, fake: podman }, ['IMAGE_FORMAT=oci', 'SOURCE_DATE_EPOCH=1700000000']);

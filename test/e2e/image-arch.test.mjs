@@ -137,13 +137,15 @@ describe('arm64 images: PLATFORM=linux/arm64 make docker-build DOCKER=podman', {
 
   it('make docker-buildx PLATFORMS=linux/amd64,linux/arm64: a manifest list with one image per platform, each with its own binary', async () => {
     const p = await project('buildx', 'scratch');
+    const list = `localhost/${p.answers.name}:${VERSION}`;
+    // The name already names an image, as after `make docker-build`: docker-buildx must free it.
+    await eng.engine(['tag', IMAGES.alpine, list]);
     const t0 = Date.now();
     await makeImage(p.cell, p.dir, p.answers.name, VERSION, {
       makeArgs: ['PLATFORMS=linux/amd64,linux/arm64'],
       target: 'docker-buildx',
     });
     report.push(`make docker-buildx (amd64 + arm64, scratch): ${Date.now() - t0} ms`);
-    const list = `localhost/${p.answers.name}:${VERSION}`;
     try {
       const manifests = JSON.parse((await eng.engine(['manifest', 'inspect', list])).stdout).manifests;
       const arches = manifests.map((/** @type {any} */ m) => m.platform.architecture).sort();

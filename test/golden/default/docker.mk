@@ -76,10 +76,12 @@ docker-build: ## Build the image IMAGE:VERSION (for PLATFORM, when set)
 		$(ENGINE_FLAGS) $(BUILD_ARGS) \
 		-t '$(IMAGE):$(VERSION)' .
 
-# docker: one buildx build. podman: a manifest list IMAGE:VERSION, one image per platform in it.
+# docker: one buildx build. podman: a manifest list IMAGE:VERSION, one image per platform in it;
+# the name may hold an earlier list or a docker-build image: it is freed first (no image deleted).
 docker-buildx: ## Build the multi-arch image IMAGE:VERSION for PLATFORMS
 ifneq ($(findstring podman,$(notdir $(firstword $(DOCKER)))),)
 	-$(DOCKER) manifest rm '$(IMAGE):$(VERSION)' >/dev/null 2>&1
+	-$(DOCKER) untag '$(IMAGE):$(VERSION)' '$(IMAGE):$(VERSION)' >/dev/null 2>&1
 	$(DOCKER) manifest create '$(IMAGE):$(VERSION)'
 	$(DOCKER) build $(DOCKER_BUILD_FLAGS) --platform '$(PLATFORMS)' --manifest '$(IMAGE):$(VERSION)' \
 		$(ENGINE_FLAGS) $(BUILD_ARGS) .
