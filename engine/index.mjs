@@ -6,6 +6,7 @@
 //   cli.mjs         which engine (detectEngine) and its CLI (engine)
 //   store.mjs       locks, stamps and image ids in the shared store
 //   recipes.mjs     stand-in recipes for the base images that cannot be pulled
+//   foreign.mjs     Debian .debs of another architecture (arm64) for its stand-ins
 //   standins.mjs    ensureStandIns, warmBuilder
 //   containers.mjs  build, run, inspect, healthcheck, stop, logs, imageFiles, imageSize, …
 //   files.mjs       tree(): the one recursive directory listing
@@ -16,6 +17,7 @@ export { CACHE_MOUNT_DIRS, E2E_ROOT, engineEnv } from './config.mjs';
 export { exec, quote, runCommand } from './exec.mjs';
 export { detectEngine, engine } from './cli.mjs';
 export { cToolchainMissing, normalizeRef } from './recipes.mjs';
+export { foreignMissing } from './foreign.mjs';
 export { ensureStandIns, warmBuilder } from './standins.mjs';
 export {
   build,

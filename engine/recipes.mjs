@@ -8,6 +8,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { errCode } from './config.mjs';
 import { exec } from './exec.mjs';
+import { MUSL_ARCH, debVersion, unpackDeb } from './foreign.mjs';
 import { fileFingerprint } from './store.mjs';
 
 /** Bump when a recipe changes in a way the input hashes do not capture. */
@@ -32,12 +33,17 @@ const MUSL_SPECS = `${MUSL_LIB}/musl-gcc.specs`;
  * @property {string[]} config Dockerfile instructions after `COPY rootfs/ /` (a COPY from the
  *   context makes everything root-owned but keeps modes)
  * @property {unknown} inputs anything whose change must rebuild the image
+ * @property {string} [platform] e.g. 'linux/arm64' for another architecture; the host's when absent
  */
 
-/** @param {string} root busybox at /bin/busybox, every applet as a symlink to it */
-async function addBusybox(root) {
+/**
+ * busybox at /bin/busybox, every applet as a symlink to it. The applet list is the host's busybox's:
+ * `binary` (another architecture's build of the same Debian package) cannot run here.
+ * @param {string} root @param {string} [binary]
+ */
+async function addBusybox(root, binary = BUSYBOX) {
   await fsp.mkdir(path.join(root, 'bin'), { recursive: true });
-  await fsp.copyFile(BUSYBOX, path.join(root, 'bin/busybox'));
+  await fsp.copyFile(binary, path.join(root, 'bin/busybox'));
   await fsp.chmod(path.join(root, 'bin/busybox'), 0o755);
   const list = (await exec(BUSYBOX, ['--list-full'])).stdout.split('\n').filter(Boolean);
   for (const rel of list) {
@@ -51,9 +57,10 @@ async function addBusybox(root) {
 }
 
 /**
- * CA bundle, passwd, group, /tmp (1777), more empty dirs, optionally busybox.
+ * CA bundle, passwd, group, /tmp (1777), more empty dirs, optionally busybox (the host's, or the
+ * binary named).
  * @param {string} root
- * @param {{ passwd: string, group: string, busybox: boolean, extraDirs?: string[] }} o
+ * @param {{ passwd: string, group: string, busybox: boolean | string, extraDirs?: string[] }} o
  */
 async function addBase(root, { passwd, group, busybox, extraDirs = [] }) {
   for (const d of ['etc/ssl/certs', 'tmp', ...extraDirs]) await fsp.mkdir(path.join(root, d), { recursive: true });
@@ -61,7 +68,7 @@ async function addBase(root, { passwd, group, busybox, extraDirs = [] }) {
   await fsp.copyFile(CA_BUNDLE, path.join(root, 'etc/ssl/certs/ca-certificates.crt'));
   await fsp.writeFile(path.join(root, 'etc/passwd'), passwd);
   await fsp.writeFile(path.join(root, 'etc/group'), group);
-  if (busybox) await addBusybox(root);
+  if (busybox) await addBusybox(root, typeof busybox === 'string' ? busybox : BUSYBOX);
 }
 
 /**
@@ -240,28 +247,48 @@ export function goBuilderRecipe({ goVersion, goroot }) {
   };
 }
 
-/** @param {string} tag @param {string} version e.g. '3.24' @returns {StandInRecipe} */
-function alpineRecipe(tag, version) {
+/**
+ * musl of another architecture, from Debian's musl:ARCH, as alpine has it (see addMusl).
+ * @param {string} root @param {string} debs the unpacked .debs @param {string} arch
+ */
+async function addForeignMusl(root, debs, arch) {
+  const m = MUSL_ARCH[arch];
+  await fsp.mkdir(path.join(root, 'lib'), { recursive: true });
+  await fsp.copyFile(path.join(debs, `lib/${m}-linux-musl/libc.so`), path.join(root, `lib/ld-musl-${m}.so.1`));
+  await fsp.chmod(path.join(root, `lib/ld-musl-${m}.so.1`), 0o755);
+  await fsp.symlink(`ld-musl-${m}.so.1`, path.join(root, `lib/libc.musl-${m}.so.1`));
+}
+
+/**
+ * @param {string} tag @param {string} version e.g. '3.24'
+ * @param {string} [arch] another architecture (busybox and musl from its Debian packages)
+ * @returns {StandInRecipe}
+ */
+function alpineRecipe(tag, version, arch) {
   return {
     tag,
+    platform: arch && `linux/${arch}`,
     inputs: {
-      busybox: fileFingerprint(BUSYBOX),
+      busybox: arch ? debVersion('busybox-static', arch) : fileFingerprint(BUSYBOX),
       ca: fileFingerprint(CA_BUNDLE),
-      musl: fs.existsSync(MUSL_LDSO) && fileFingerprint(fs.realpathSync(MUSL_LDSO)),
+      musl: arch ? debVersion('musl', arch) : fs.existsSync(MUSL_LDSO) && fileFingerprint(fs.realpathSync(MUSL_LDSO)),
       version,
+      arch,
     },
     config: [`ENV PATH=${STD_PATH}`, 'CMD ["/bin/sh"]'],
-    async fill(root) {
+    async fill(root, ctx) {
+      const debs = path.join(ctx, 'debs');
+      if (arch) for (const p of ['busybox-static', 'musl']) await unpackDeb(p, arch, debs);
       await addBase(root, {
         passwd:
           'root:x:0:0:root:/root:/bin/sh\n' +
           'nobody:x:65534:65534:nobody:/:/sbin/nologin\n' +
           'nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n',
         group: 'root:x:0:root\nnobody:x:65534:\nnonroot:x:65532:\n',
-        busybox: true,
+        busybox: arch ? path.join(debs, 'bin/busybox') : true,
         extraDirs: ['root', 'home', 'var/tmp', 'etc/apk'],
       });
-      await addMusl(root);
+      await (arch ? addForeignMusl(root, debs, arch) : addMusl(root));
       await fsp.writeFile(path.join(root, 'etc/alpine-release'), `${version}.0\n`);
       await fsp.writeFile(
         path.join(root, 'etc/os-release'),
@@ -272,11 +299,16 @@ function alpineRecipe(tag, version) {
   };
 }
 
-/** @param {string} tag @param {boolean} nonroot @returns {StandInRecipe} */
-function distrolessStaticRecipe(tag, nonroot) {
+/**
+ * @param {string} tag @param {boolean} nonroot
+ * @param {string} [arch] another architecture: the same files (none is a program), its platform
+ * @returns {StandInRecipe}
+ */
+function distrolessStaticRecipe(tag, nonroot, arch) {
   return {
     tag,
-    inputs: { ca: fileFingerprint(CA_BUNDLE), tz: fs.existsSync(ZONEINFO) && fileFingerprint(ZONEINFO), nonroot },
+    platform: arch && `linux/${arch}`,
+    inputs: { ca: fileFingerprint(CA_BUNDLE), tz: fs.existsSync(ZONEINFO) && fileFingerprint(ZONEINFO), nonroot, arch },
     config: [
       `ENV PATH=${STD_PATH}`,
       'ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt',
@@ -335,22 +367,23 @@ export function normalizeRef(ref) {
   return { full: `${registry}/${rest}:${tag}`, registry, repository: rest, tag };
 }
 
-/** @param {string} tag @param {string} full @returns {StandInRecipe} */
-function distrolessStaticRecipeFor(tag, full) {
+/** @param {string} tag @param {string} full @param {string} [arch] @returns {StandInRecipe} */
+function distrolessStaticRecipeFor(tag, full, arch) {
   if (!['nonroot', 'latest'].includes(tag))
     throw new Error(`the distroless static stand-in supports the tags nonroot and latest, got ${JSON.stringify(tag)}`);
-  return distrolessStaticRecipe(full, tag === 'nonroot');
+  return distrolessStaticRecipe(full, tag === 'nonroot', arch);
 }
 
 /**
- * Known final (runtime) base images, keyed by `registry/repository`.
- * @type {Record<string, (tag: string, full: string) => StandInRecipe>}
+ * Known final (runtime) base images, keyed by `registry/repository`. `arch`: another
+ * architecture than the host's; `full` is then the stand-in's own tag.
+ * @type {Record<string, (tag: string, full: string, arch?: string) => StandInRecipe>}
  */
 export const FINAL_RECIPES = {
-  'docker.io/library/alpine': (tag, full) => {
+  'docker.io/library/alpine': (tag, full, arch) => {
     const v = /^\d+\.\d+/.exec(tag)?.[0];
     if (!v) throw new Error(`the alpine stand-in needs a version tag like 3.24, got ${JSON.stringify(tag)}`);
-    return alpineRecipe(full, v);
+    return alpineRecipe(full, v, arch);
   },
   'gcr.io/distroless/static-debian13': distrolessStaticRecipeFor,
   'gcr.io/distroless/static': distrolessStaticRecipeFor,

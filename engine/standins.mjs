@@ -38,6 +38,7 @@ async function ensureStandIn(recipe) {
       const iid = path.join(ctx, 'iid');
       const args = ['build', '--iidfile', iid, '-t', recipe.tag, '-f', path.join(ctx, 'Dockerfile')];
       if ((await cli()) === 'podman') args.push('--format', 'docker', '--layers=false', '--pull=never');
+      if (recipe.platform) args.push('--platform', recipe.platform);
       await engine([...args, ctx]);
       const id = (await fsp.readFile(iid, 'utf8')).trim().replace(/^sha256:/, '');
       writeStamp(key, { ref: recipe.tag, hash, id, builtAt: new Date().toISOString() });
@@ -68,11 +69,15 @@ async function ensureStandIn(recipe) {
  *   the host has musl (no apk, no adduser), CA bundle, passwd/group with root, nobody, nonroot 65532; `gcr.io/distroless/static-debian13:nonroot`
  *   (and `:latest`, `gcr.io/distroless/static`) → no shell, CA bundle, tzdata, passwd/group with
  *   root, nobody, nonroot 65532, /tmp 1777, /home/nonroot, USER 65532:65532. Unknown refs throw.
+ * - arch (e.g. 'arm64'): the finals for that architecture instead, tagged
+ *   `localhost/standin-<arch>/<repository>:<tag>` (a tag names one image, and the host's stand-in
+ *   keeps the real name), with the busybox and musl of Debian's <arch> packages ({@link foreignMissing}).
+ *   A build selects them by the name in its FROM: `--build-context alpine:3.24=docker-image://<ref>`.
  *
- * @param {{ builders?: GoBuilderSpec[], finals?: string[] }} [spec]
+ * @param {{ builders?: GoBuilderSpec[], finals?: string[], arch?: string }} [spec]
  * @returns {Promise<StandInResult[]>} one entry per image, in order (builders first)
  */
-export async function ensureStandIns({ builders = [], finals = [] } = {}) {
+export async function ensureStandIns({ builders = [], finals = [], arch } = {}) {
   const recipes = builders.map(goBuilderRecipe);
   for (const ref of finals) {
     const n = normalizeRef(ref);
@@ -82,7 +87,7 @@ export async function ensureStandIns({ builders = [], finals = [] } = {}) {
         `no stand-in recipe for final image ${JSON.stringify(ref)} (resolves to ${n.full}); ` +
           `known repositories: ${Object.keys(FINAL_RECIPES).join(', ')}`,
       );
-    recipes.push(make(n.tag, n.full));
+    recipes.push(arch ? make(n.tag, `localhost/standin-${arch}/${n.repository}:${n.tag}`, arch) : make(n.tag, n.full));
   }
   await cli();
   const results = [];

@@ -119,14 +119,22 @@ describe('each option', () => {
     {
       title: 'base distroless: distroless static nonroot, no copied passwd',
       options: { base: 'distroless' },
-      yes: { Dockerfile: [/^FROM gcr\.io\/distroless\/static-debian13:nonroot$/m, /^USER 65532:65532$/m] },
+      yes: {
+        Dockerfile: [
+          /^FROM --platform=\$TARGETPLATFORM gcr\.io\/distroless\/static-debian13:nonroot$/m,
+          /^USER 65532:65532$/m,
+        ],
+      },
       no: { Dockerfile: [/^FROM scratch/m, /\/out\/etc\/passwd/, /ca-certificates/] },
     },
     {
       title: 'base alpine: alpine with the builder CA bundle',
       options: { base: 'alpine' },
       yes: {
-        Dockerfile: [/^FROM alpine:3\.\d+$/m, /cp \/etc\/ssl\/certs\/ca-certificates\.crt \/out\/etc\/ssl\/certs\/$/m],
+        Dockerfile: [
+          /^FROM --platform=\$TARGETPLATFORM alpine:3\.\d+$/m,
+          /cp \/etc\/ssl\/certs\/ca-certificates\.crt \/out\/etc\/ssl\/certs\/$/m,
+        ],
       },
       no: { Dockerfile: [/^FROM scratch/m, /\/out\/etc\/passwd/] },
     },
@@ -134,7 +142,7 @@ describe('each option', () => {
       title: 'base scratch: CA bundle and passwd from the builder',
       options: { base: 'scratch' },
       yes: { Dockerfile: [/^FROM scratch$/m, /> \/out\/etc\/passwd && \\$/m, /> \/out\/etc\/group$/m] },
-      no: { Dockerfile: [/distroless/, /^FROM alpine/m] },
+      no: { Dockerfile: [/distroless/, /^FROM --platform=\$TARGETPLATFORM alpine/m] },
     },
     {
       title: 'port sets EXPOSE, the Go default and the Makefile',
@@ -219,7 +227,7 @@ describe('stored answers (.yo-rc.json)', () => {
       .withYoRcConfig('generator-go-minimal', stored)
       .withAnswers({}, { throwOnMissingAnswer: true });
     assert.deepEqual(result.askedQuestions, []);
-    result.assertFileContent('Dockerfile', /^FROM alpine:/m);
+    result.assertFileContent('Dockerfile', /^FROM --platform=\$TARGETPLATFORM alpine:/m);
     result.assertFileContent('go.mod', /^go 1\.22$/m);
     result.assertNoFileContent('Dockerfile', /HEALTHCHECK/);
   });

@@ -168,7 +168,10 @@ describe('go-minimal --preset (bin)', () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'gm-clipreset-')), 'svc');
     const r = cli([dir, '--yes', '--preset', team, '--skip-install']);
     assert.equal(r.status, 0, r.stderr);
-    assert.match(readFileSync(join(dir, 'Dockerfile'), 'utf8'), /^FROM gcr\.io\/distroless/m);
+    assert.match(
+      readFileSync(join(dir, 'Dockerfile'), 'utf8'),
+      /^FROM --platform=\$TARGETPLATFORM gcr\.io\/distroless/m,
+    );
     assert.ok(existsSync(join(dir, 'SECURITY.md')));
     assert.match(r.stderr + r.stdout, /go-minimal .* --preset \S*team\.json --name svc/);
   });

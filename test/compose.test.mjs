@@ -26,7 +26,10 @@ describe('a team generator extending AppGenerator', () => {
     const result = await helpers
       .run(ACME)
       .withOptions({ yes: true, skipInstall: true, name: 'billing', goVersion: '1.23' });
-    result.assertFileContent('Dockerfile', /^FROM gcr\.io\/distroless\/static-debian13:nonroot$/m);
+    result.assertFileContent(
+      'Dockerfile',
+      /^FROM --platform=\$TARGETPLATFORM gcr\.io\/distroless\/static-debian13:nonroot$/m,
+    );
     result.assertFileContent('Dockerfile', /^EXPOSE 8443$/m);
     result.assertFileContent('CONTRIBUTING.md', /^# Contributing to billing$/m);
     result.assertFileContent('CONTRIBUTING.md', /ship as gcr\.io\/distroless\/static-debian13:nonroot/);
@@ -45,7 +48,7 @@ describe('a team generator composing AppGenerator', () => {
     const result = await helpers
       .run(ACME_COMPOSE)
       .withOptions({ yes: true, skipInstall: true, name: 'ledger', goVersion: '1.23' });
-    result.assertFileContent('Dockerfile', /^FROM alpine:/m);
+    result.assertFileContent('Dockerfile', /^FROM --platform=\$TARGETPLATFORM alpine:/m);
     result.assertFileContent('CODEOWNERS', '* @acme/platform\n');
     result.assertFileContent('go.mod', /^module example\.com\/ledger$/m);
   });

@@ -47,6 +47,13 @@ describe('the Dockerfile checks catch broken templates', () => {
     assert.match(mutate('golang:1.23-alpine', 'golang:latest').join(), /latest/);
   });
   it('the wrong final base', () => assert.match(mutate('FROM scratch', 'FROM alpine:3.21').join(), /final FROM/));
+  it('a final base without --platform=$TARGETPLATFORM', () => {
+    const alpine = { base: 'alpine', healthcheck: true };
+    const ok = good.replace('FROM scratch', 'FROM --platform=$TARGETPLATFORM alpine:3.24');
+    assert.doesNotMatch(dockerfileProblems(ok, alpine).join(), /--platform/);
+    const broken = good.replace('FROM scratch', 'FROM alpine:3.24');
+    assert.match(dockerfileProblems(broken, alpine).join(), /final FROM has --platform=\(none\)/);
+  });
   it('a second HEALTHCHECK (dockerfile-utils)', () =>
     assert.ok(mutate('USER 65532', 'HEALTHCHECK NONE\nUSER 65532').length > 0));
   it('an unknown instruction (dockerfile-utils)', () =>

@@ -3,7 +3,7 @@
 // commit, credentialed remotes, no git at all, values with spaces, and a deleted docker.mk.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { before, describe, it } from 'node:test';
@@ -38,16 +38,19 @@ function git(dir, ...args) {
   assert.equal(r.status, 0, `git ${args.join(' ')}: ${r.stderr}`);
 }
 
-/** Runs `make docker-build` with the fake engine; returns its argv and the build args by name. */
-function dockerBuild({ dir, fake }, makeArgs = [], env = {}) {
+/**
+ * Runs `make docker-build` (or `target`) with the fake engine; returns the argv of its last call
+ * and the build args by name.
+ */
+function dockerBuild({ dir, fake }, makeArgs = [], env = {}, target = 'docker-build') {
   const out = join(dir, '..', 'argv.txt');
   rmSync(out, { force: true });
-  const r = spawnSync('make', ['docker-build', `DOCKER=${fake}`, ...makeArgs], {
+  const r = spawnSync('make', [target, `DOCKER=${fake}`, ...makeArgs], {
     cwd: dir,
     env: cleanEnv(dir, { ARGV_OUT: out, ...env }),
     encoding: 'utf8',
   });
-  assert.equal(r.status, 0, `make docker-build failed:\n${r.stdout}\n${r.stderr}`);
+  assert.equal(r.status, 0, `make ${target} failed:\n${r.stdout}\n${r.stderr}`);
   const argv = readFileSync(out, 'utf8').split('\n').slice(0, -1);
   const args = {};
   argv.forEach((a, i) => {
@@ -144,6 +147,68 @@ describe('docker.mk under make (no container engine)', { skip: !haveMake && 'mak
       const { args } = dockerBuild(p, [], { GOENV: writeGoEnv(p.dir, env.GOPROXY) });
       assert.equal(goEnvValue.stdout.trim(), env.GOPROXY);
       assert.equal(args.GOPROXY, env.GOPROXY);
+    });
+  });
+
+  describe('platforms and reproducible builds', () => {
+    let p;
+    let podman;
+    before(() => {
+      p = project();
+      // A fake podman: `info` answers the host platform, `build` records its argv.
+      podman = join(p.dir, '..', 'bin', 'podman');
+      mkdirSync(dirname(podman));
+      writeFileSync(
+        podman,
+        '#!/bin/sh\nif [ "$1" = info ]; then echo linux/amd64; exit 0; fi\n' +
+          ': > "$ARGV_OUT"\nfor a; do printf \'%s\\n\' "$a" >> "$ARGV_OUT"; done\n',
+      );
+      chmodSync(podman, 0o755);
+      // A `date` whose `+%s` is one second later at every call: a value computed twice differs.
+      const date = join(dirname(podman), 'date');
+      const counter = join(dirname(podman), 'now');
+      writeFileSync(counter, '1700000000\n');
+      writeFileSync(
+        date,
+        `#!/bin/sh\nif [ "$1" = +%s ]; then n=$(($(cat ${counter}) + 1)); echo $n > ${counter}; echo $n; exit 0; fi\n` +
+          'exec /bin/date "$@"\n',
+      );
+      chmodSync(date, 0o755);
+    });
+    const ticking = () => ({ PATH: `${dirname(podman)}:${process.env.PATH}` });
+    const after = (argv, flag) => argv[argv.indexOf(flag) + 1];
+    it('BuildKit: rewrite-timestamp output, no --platform unless PLATFORM is set', () => {
+      const { argv } = dockerBuild(p);
+      assert.equal(after(argv, '--output'), 'type=docker,rewrite-timestamp=true');
+      assert.ok(!argv.includes('--platform') && !argv.includes('--timestamp'), argv.join(' '));
+      assert.equal(after(dockerBuild(p, ['PLATFORM=linux/arm64']).argv, '--platform'), 'linux/arm64');
+    });
+    it('podman: --platform, the host as BUILDPLATFORM, --timestamp SOURCE_DATE_EPOCH read once, docker format', () => {
+      // Outside git SOURCE_DATE_EPOCH is `date +%s`: both uses must see the same second.
+      const { argv, args } = dockerBuild({ ...p, fake: podman }, ['PLATFORM=linux/arm64'], ticking());
+      assert.equal(after(argv, '--platform'), 'linux/arm64');
+      assert.equal(args.BUILDPLATFORM, 'linux/amd64');
+      assert.match(args.SOURCE_DATE_EPOCH, /^\d+$/);
+      assert.equal(after(argv, '--timestamp'), args.SOURCE_DATE_EPOCH);
+      assert.equal(after(argv, '--format'), 'docker');
+      assert.ok(!argv.includes('--omit-history') && !argv.includes('--output'), argv.join(' '));
+    });
+    it('docker-buildx: buildx for PLATFORMS, or with podman one build into the manifest list', () => {
+      const bk = dockerBuild(p, [], {}, 'docker-buildx').argv;
+      assert.deepEqual(bk.slice(0, 2), ['buildx', 'build']);
+      assert.equal(after(bk, '--platform'), 'linux/amd64,linux/arm64');
+      assert.equal(after(bk, '--output'), 'type=docker,rewrite-timestamp=true');
+      const pm = dockerBuild({ ...p, fake: podman }, ['PLATFORMS=linux/arm64,linux/amd64'], {}, 'docker-buildx').argv;
+      assert.equal(pm[0], 'build');
+      assert.equal(after(pm, '--platform'), 'linux/arm64,linux/amd64');
+      assert.equal(after(pm, '--manifest'), 'svc:dev');
+      assert.ok(pm.includes('--timestamp') && !pm.includes('-t'), pm.join(' '));
+    });
+    it('podman, IMAGE_FORMAT=oci: --omit-history too', () => {
+      const { argv } = dockerBuild({ ...p, fake: podman }, ['IMAGE_FORMAT=oci', 'SOURCE_DATE_EPOCH=1700000000']);
+      assert.equal(after(argv, '--format'), 'oci');
+      assert.equal(after(argv, '--timestamp'), '1700000000');
+      assert.ok(argv.includes('--omit-history'), argv.join(' '));
     });
   });
 

@@ -16,7 +16,10 @@ const tmp = (p = 'gm-preset-') => mkdtempSync(join(tmpdir(), p));
 describe('preset precedence: flag > stored > preset > default', () => {
   it('the preset supplies defaults', async () => {
     const result = await runYes({ preset: TEAM, goVersion: undefined, name: 'svc' });
-    result.assertFileContent('Dockerfile', /^FROM gcr\.io\/distroless\/static-debian13:nonroot$/m);
+    result.assertFileContent(
+      'Dockerfile',
+      /^FROM --platform=\$TARGETPLATFORM gcr\.io\/distroless\/static-debian13:nonroot$/m,
+    );
     result.assertFileContent('Dockerfile', /^EXPOSE 9443$/m);
     result.assertFileContent('go.mod', /^go 1\.23$/m);
   });
@@ -72,7 +75,7 @@ describe('locked options', () => {
     const result = await runYes({ preset: TEAM, goVersion: undefined }).withYoRcConfig('generator-go-minimal', {
       base: 'alpine',
     });
-    result.assertFileContent('Dockerfile', /^FROM gcr\.io\/distroless/m);
+    result.assertFileContent('Dockerfile', /^FROM --platform=\$TARGETPLATFORM gcr\.io\/distroless/m);
   });
 });
 
@@ -99,7 +102,7 @@ describe('discovery', () => {
     mkdirSync(dir, { recursive: true });
     assert.equal(findPresetFile(dir, tmp()), join(parent, '.go-minimal.json'));
     const result = await runYes({ name: 'found' }).cd(dir);
-    result.assertFileContent('Dockerfile', /^FROM alpine:/m);
+    result.assertFileContent('Dockerfile', /^FROM --platform=\$TARGETPLATFORM alpine:/m);
   });
   it('a found preset with templatesDir (code) is refused until named; named, it is used', async () => {
     const parent = tmp();

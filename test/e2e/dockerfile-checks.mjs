@@ -35,6 +35,10 @@ export function dockerfileProblems(content, expect) {
   if (!last || last.getArgumentsContent() !== finalImage(expect.base)) {
     problems.push(`final FROM is ${last?.getArgumentsContent()}, expected ${finalImage(expect.base)}`);
   }
+  // A base image is looked up for the target platform (buildah 1.28 otherwise uses the builder's).
+  const platform = /** @type {any} */ (last)?.getPlatformFlag?.()?.getValue();
+  if (expect.base !== 'scratch' && platform !== '$TARGETPLATFORM')
+    problems.push(`final FROM has --platform=${platform ?? '(none)'}, expected --platform=$TARGETPLATFORM`);
   for (const i of stage) {
     const kw = i.getKeyword();
     if (kw === 'RUN') problems.push(`RUN in the final stage (line ${i.getRange().start.line + 1}): needs a shell`);

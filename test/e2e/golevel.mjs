@@ -89,6 +89,25 @@ export function elfInterpreter(file) {
   }
 }
 
+/** ELF e_machine values the checks name. */
+export const EM = /** @type {const} */ ({ x86_64: 62, aarch64: 183 });
+
+/**
+ * The ELF header's e_machine: the architecture the file was built for (62 x86-64, 183 AArch64).
+ * @param {string} file @returns {number}
+ */
+export function elfMachine(file) {
+  const head = Buffer.alloc(20);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, head, 0, 20, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (head.readUInt32BE(0) !== 0x7f454c46) throw new Error(`${file} is not an ELF file`);
+  return head[5] === 2 ? head.readUInt16BE(18) : head.readUInt16LE(18);
+}
+
 /**
  * An empty root holding only what the image's final stage adds: the binary, the CA bundle and a
  * passwd/group with nonroot 65532. World-readable, so uid 65532 can reach the binary.
@@ -122,10 +141,13 @@ const CHROOT = ['/usr/sbin/chroot', '/usr/bin/chroot'].find((p) => existsSync(p)
 
 /**
  * Starts the binary in root as 65532:65532 (chroot --userspec); returns the process and its output.
+ * `emulator`: a path in root of a user-mode emulator (qemu-aarch64-static) that runs the binary.
  * @param {string} root @param {string} binaryPath @param {NodeJS.ProcessEnv} env @param {string[]} [args]
+ * @param {string} [emulator]
  */
-export function startInRoot(root, binaryPath, env, args = []) {
-  const child = spawn(CHROOT, ['--userspec=65532:65532', root, binaryPath, ...args], {
+export function startInRoot(root, binaryPath, env, args = [], emulator) {
+  const argv = [...(emulator ? [emulator] : []), binaryPath, ...args];
+  const child = spawn(CHROOT, ['--userspec=65532:65532', root, ...argv], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -140,9 +162,10 @@ export function startInRoot(root, binaryPath, env, args = []) {
 /**
  * Runs the binary once in root as 65532 and returns its exit code and output.
  * @param {string} root @param {string} binaryPath @param {NodeJS.ProcessEnv} env @param {string[]} [args]
+ * @param {string} [emulator] as for startInRoot
  */
-export async function runInRoot(root, binaryPath, env, args) {
-  const p = startInRoot(root, binaryPath, env, args);
+export async function runInRoot(root, binaryPath, env, args, emulator) {
+  const p = startInRoot(root, binaryPath, env, args, emulator);
   const { code } = await p.exited;
   return { code, output: p.output() };
 }
@@ -206,11 +229,12 @@ export async function checkStaticBuild(cell, dir, env, name, version) {
  * while /healthz still answers, the process exits 0 within the drain, and `-healthcheck` then fails.
  * @param {CellRef} cell @param {string} root @param {string} binaryPath @param {ServeAnswers} answers
  * @param {string} version
+ * @param {{ emulator?: string }} [o] runs every command through this emulator (a path in root)
  */
-export async function checkServeProbeDrain(cell, root, binaryPath, answers, version) {
+export async function checkServeProbeDrain(cell, root, binaryPath, answers, version, { emulator } = {}) {
   const port = await freePort();
   const penv = { PORT: String(port), ...SHUTDOWN };
-  const svc = startInRoot(root, binaryPath, penv);
+  const svc = startInRoot(root, binaryPath, penv, [], emulator);
   const base = `http://127.0.0.1:${port}`;
   const why = () => `[cell ${cell.id}] service output:\n${svc.output()}`;
   try {
@@ -224,7 +248,7 @@ export async function checkServeProbeDrain(cell, root, binaryPath, answers, vers
     assert.equal(home.status, 200, why());
     assert.deepEqual(await home.json(), { name: answers.name, version });
 
-    const probe = await runInRoot(root, binaryPath, penv, ['-healthcheck']);
+    const probe = await runInRoot(root, binaryPath, penv, ['-healthcheck'], emulator);
     if (answers.healthcheck) assert.equal(probe.code, 0, `[cell ${cell.id}] -healthcheck while up: ${probe.output}`);
     else assert.equal(probe.code, 2, `[cell ${cell.id}] -healthcheck should not exist: ${probe.output}`);
 
@@ -247,7 +271,7 @@ export async function checkServeProbeDrain(cell, root, binaryPath, answers, vers
     svc.child.kill('SIGKILL');
   }
   if (answers.healthcheck) {
-    const down = await runInRoot(root, binaryPath, { PORT: String(port) }, ['-healthcheck']);
+    const down = await runInRoot(root, binaryPath, { PORT: String(port) }, ['-healthcheck'], emulator);
     assert.notEqual(down.code, 0, `[cell ${cell.id}] -healthcheck with the service down exited 0`);
   }
 }

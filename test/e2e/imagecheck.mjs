@@ -50,13 +50,14 @@ export function plantSecrets(dir) {
 /**
  * `make docker-build` with the engine's environment; returns the image reference and build time.
  * `env` is added to the environment (a key set to undefined is left out, e.g. REVISION: undefined
- * lets docker.mk compute it); `makeArgs` are more `VAR=value` arguments for make.
+ * lets docker.mk compute it); `makeArgs` are more `VAR=value` arguments for make; `target` another
+ * target that makes IMAGE:VERSION (docker-buildx).
  * @param {CellRef} cell @param {string} dir @param {string} name @param {string} version
- * @param {{ env?: Record<string, string | undefined>, makeArgs?: string[] }} [o]
+ * @param {{ env?: Record<string, string | undefined>, makeArgs?: string[], target?: string }} [o]
  */
-export async function makeImage(cell, dir, name, version, { env = {}, makeArgs = [] } = {}) {
+export async function makeImage(cell, dir, name, version, { env = {}, makeArgs = [], target = 'docker-build' } = {}) {
   const t0 = Date.now();
-  const args = ['docker-build', `DOCKER=${DOCKER}`, `IMAGE=${name}`, `VERSION=${version}`, ...makeArgs];
+  const args = [target, `DOCKER=${DOCKER}`, `IMAGE=${name}`, `VERSION=${version}`, ...makeArgs];
   await runCmd(cell, 'make', args, {
     cwd: dir,
     env: { ...eng.engineEnv(), REVISION: 'e2e-revision', ...env },

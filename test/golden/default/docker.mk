@@ -8,11 +8,18 @@ DOCKER ?= docker
 # More flags for `$(DOCKER) build`, e.g. private modules through a netrc secret:
 #   make docker-build DOCKER_BUILD_FLAGS='--secret id=netrc,src=$(HOME)/.netrc'
 DOCKER_BUILD_FLAGS ?=
+# docker-build for another architecture (e.g. PLATFORM=linux/arm64); empty: the engine's own.
+PLATFORM  ?=
+# docker-buildx: the platforms of one multi-arch image.
+PLATFORMS ?= linux/amd64,linux/arm64
 
 VERSION           ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 # --verify -q prints nothing (not "HEAD") in a repository without a commit.
 REVISION          ?= $(shell git rev-parse --verify -q HEAD 2>/dev/null || echo unknown)
-SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || date +%s)
+# The last commit's time (now, outside git), read once: every use must see the same second.
+ifeq ($(origin SOURCE_DATE_EPOCH),undefined)
+SOURCE_DATE_EPOCH := $(shell git log -1 --format=%ct 2>/dev/null || date +%s)
+endif
 CREATED           ?= $(shell date -u -d @$(SOURCE_DATE_EPOCH) +%Y-%m-%dT%H:%M:%SZ 2>/dev/null || date -u -r $(SOURCE_DATE_EPOCH) +%Y-%m-%dT%H:%M:%SZ)
 # The remote without credentials: scheme://user:token@host/… and scheme://user@host/… become
 # scheme://host/…. An scp-like git@host:org/x.git names a user, no secret, and is kept as is.
@@ -27,11 +34,31 @@ GOFLAGS   ?= $(shell go env GOFLAGS 2>/dev/null)
 # make verify fails when the image is larger (MB, 10^6 bytes).
 VERIFY_MAX_MB ?= 20
 
-.PHONY: docker-build docker-run verify
+# Reproducible images: the same sources and SOURCE_DATE_EPOCH give the same image.
+ifneq ($(findstring podman,$(notdir $(firstword $(DOCKER)))),)
+# podman (buildah 1.28): --timestamp sets every new file's time and the creation time. In the
+# docker format, which keeps HEALTHCHECK, two builds give the same layers (diff IDs) and creation
+# time, but buildah writes a random container ID and Hostname into the config, so the image IDs
+# differ. IMAGE_FORMAT=oci adds --omit-history (the history names intermediate image IDs) and
+# gives identical image IDs, but drops HEALTHCHECK and the layer cache (buildah matches cached
+# layers by their history). A cached layer keeps the time of the build that made it: build
+# releases with DOCKER_BUILD_FLAGS=--no-cache.
+IMAGE_FORMAT  ?= docker
+# podman leaves BUILDPLATFORM empty under --platform: the builder stage then runs on the host.
+BUILDPLATFORM ?= $(shell $(DOCKER) info --format '{{.Host.OS}}/{{.Host.Arch}}' 2>/dev/null)
+ENGINE_FLAGS   = --format '$(IMAGE_FORMAT)' --timestamp '$(SOURCE_DATE_EPOCH)' \
+		$(if $(filter oci,$(IMAGE_FORMAT)),--omit-history) --build-arg 'BUILDPLATFORM=$(BUILDPLATFORM)'
+else
+# BuildKit: the SOURCE_DATE_EPOCH build arg sets the creation and history times, and
+# rewrite-timestamp the files' times in the layers: identical image IDs. type=docker loads the
+# image into docker (rewritten there with the containerd image store; with the classic store,
+# use a docker-container builder). Push instead: OUTPUT=type=image,push=true,rewrite-timestamp=true
+OUTPUT        ?= type=docker,rewrite-timestamp=true
+ENGINE_FLAGS   = --output '$(OUTPUT)'
+endif
 
 # Every value is quoted: a space in one never splits the command.
-docker-build: ## Build the image IMAGE:VERSION
-	DOCKER_BUILDKIT=1 $(DOCKER) build $(DOCKER_BUILD_FLAGS) \
+BUILD_ARGS = \
 		--build-arg 'VERSION=$(VERSION)' \
 		--build-arg 'REVISION=$(REVISION)' \
 		--build-arg 'SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH)' \
@@ -40,8 +67,29 @@ docker-build: ## Build the image IMAGE:VERSION
 		--build-arg 'GOPROXY=$(GOPROXY)' \
 		--build-arg 'GONOSUMDB=$(GONOSUMDB)' \
 		--build-arg 'GOPRIVATE=$(GOPRIVATE)' \
-		--build-arg 'GOFLAGS=$(GOFLAGS)' \
+		--build-arg 'GOFLAGS=$(GOFLAGS)'
+
+.PHONY: docker-build docker-buildx docker-run verify
+
+docker-build: ## Build the image IMAGE:VERSION (for PLATFORM, when set)
+	DOCKER_BUILDKIT=1 $(DOCKER) build $(DOCKER_BUILD_FLAGS) $(if $(PLATFORM),--platform '$(PLATFORM)') \
+		$(ENGINE_FLAGS) $(BUILD_ARGS) \
 		-t '$(IMAGE):$(VERSION)' .
+
+# docker: one buildx build. podman: a manifest list IMAGE:VERSION, one image per platform in it;
+# the name may hold an earlier list or a docker-build image: it is freed first (no image deleted).
+docker-buildx: ## Build the multi-arch image IMAGE:VERSION for PLATFORMS
+ifneq ($(findstring podman,$(notdir $(firstword $(DOCKER)))),)
+	-$(DOCKER) manifest rm '$(IMAGE):$(VERSION)' >/dev/null 2>&1
+	-$(DOCKER) untag '$(IMAGE):$(VERSION)' '$(IMAGE):$(VERSION)' >/dev/null 2>&1
+	$(DOCKER) manifest create '$(IMAGE):$(VERSION)'
+	$(DOCKER) build $(DOCKER_BUILD_FLAGS) --platform '$(PLATFORMS)' --manifest '$(IMAGE):$(VERSION)' \
+		$(ENGINE_FLAGS) $(BUILD_ARGS) .
+else
+	$(DOCKER) buildx build $(DOCKER_BUILD_FLAGS) --platform '$(PLATFORMS)' \
+		$(ENGINE_FLAGS) $(BUILD_ARGS) \
+		-t '$(IMAGE):$(VERSION)' .
+endif
 
 docker-run: ## Run the image: read-only root filesystem, no capabilities
 	$(DOCKER) run --rm -p $(PORT):8080 --read-only --cap-drop ALL \
