@@ -156,3 +156,13 @@ describe('--ci gitlab --bot dependabot (bin)', () => {
     assert.equal(spawnSync('test', ['-e', dir]).status, 1, 'nothing written');
   });
 });
+
+describe("the project's README says what its CI and bot files do", () => {
+  it('in a section of its own, left out when there are none', async () => {
+    const withCi = await runYes({ bot: 'dependabot' });
+    withCi.assertFileContent('README.md', /^## CI and updates$/m);
+    withCi.assertFileContent('README.md', /make check-go-version` fails until both name the same Go/);
+    const none = await runYes({ ci: 'none', bot: 'none' });
+    none.assertNoFileContent('README.md', /CI and updates/);
+  });
+});
