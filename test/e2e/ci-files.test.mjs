@@ -8,7 +8,7 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { ACTIONLINT_BIN, actionlintMissing } from './citools.mjs';
 import { have, missing } from './tools.mjs';
@@ -25,13 +25,14 @@ const app = async (options) => keep((await runYes(options)).cwd);
 /** go-minimal docker on a copy of a fixture. @param {string} name @param {Record<string, unknown>} options */
 async function docker(name, options) {
   const dir = keep(join(FIXTURES, name));
-  await helpers
-    .run(DOCKER)
-    .cd(dir)
-    .withOptions({ yes: true, ...options });
+  // yeoman-test types only yeoman's own options; ours are the generator's
+  const all = /** @type {import('yeoman-generator').BaseOptions} */ (
+    /** @type {unknown} */ ({ yes: true, ...options })
+  );
+  await helpers.run(DOCKER).cd(dir).withOptions(all);
   return dir;
 }
-/** @param {string} file @param {(text: string) => string} edit */
+/** @param {string} file @param {(text: string) => string} fn */
 const edit = (file, fn) => writeFileSync(file, fn(readFileSync(file, 'utf8')));
 
 /** actionlint on files; shellcheck on PATH makes it check the run: scripts too. @param {string[]} files */
@@ -41,6 +42,12 @@ describe('actionlint passes every generated workflow', () => {
   const skip = missing([actionlintMissing(), !have('shellcheck') && 'shellcheck (Debian package)']);
   /** @type {string[]} */
   let workflows = [];
+  /** The n-th generated workflow of that name. @param {string} name @param {number} [n] */
+  const workflow = (name, n = 0) => {
+    const file = workflows.filter((f) => f.endsWith(name))[n];
+    assert.ok(file, `${name} #${n}`);
+    return file;
+  };
   before(async () => {
     if (skip) return;
     const projects = [
@@ -58,7 +65,7 @@ describe('actionlint passes every generated workflow', () => {
     assert.equal(r.status, 0, r.stdout + r.stderr);
   });
   it('mutation: a step output that does not exist fails it', { skip }, () => {
-    const release = workflows.find((f) => f.endsWith('release.yml'));
+    const release = workflow('release.yml');
     edit(release, (t) => t.replace('steps.build.outputs.digest', 'steps.built.outputs.digest'));
     const r = actionlint([release]);
     assert.equal(r.status, 1);
@@ -66,14 +73,14 @@ describe('actionlint passes every generated workflow', () => {
   });
   // (actionlint checks the inputs of popular actions by tag only: pinned by SHA, they go unchecked.)
   it('mutation: a permission that does not exist fails it', { skip }, () => {
-    const release = workflows.filter((f) => f.endsWith('release.yml'))[1];
+    const release = workflow('release.yml', 1);
     edit(release, (t) => t.replace('id-token: write', 'id-token: sign'));
     const r = actionlint([release]);
     assert.equal(r.status, 1);
     assert.match(r.stdout, /"sign" is invalid as permission of scope "id-token"/);
   });
   it('mutation: a shell error in a run: script fails it (shellcheck)', { skip }, () => {
-    const ci = workflows.filter((f) => f.endsWith('ci.yml'))[1];
+    const ci = workflow('ci.yml', 1);
     edit(ci, (t) => t.replace('if [ -n "$unformatted" ]; then', 'if [ -n $unformatted ]; then'));
     const r = actionlint([ci]);
     assert.equal(r.status, 1);
@@ -88,25 +95,23 @@ const schema = (name) =>
 
 describe("the GitLab file validates against GitLab's CI schema", () => {
   const validate = schema('gitlab-ci');
-  /** @type {string[]} */
-  let files = [];
+  let plain = '';
+  let cgo = '';
   before(async () => {
-    files = [
-      join(await app({ ci: 'gitlab' }), '.gitlab-ci.yml'),
-      join(await docker('cgo', { base: 'alpine', cgo: true, ci: 'gitlab' }), '.gitlab-ci.yml'),
-    ];
+    plain = join(await app({ ci: 'gitlab' }), '.gitlab-ci.yml');
+    cgo = join(await docker('cgo', { base: 'alpine', cgo: true, ci: 'gitlab' }), '.gitlab-ci.yml');
   });
   it('static and cgo projects', () => {
-    for (const f of files) assert.ok(validate(parse(readFileSync(f, 'utf8'))), JSON.stringify(validate.errors));
-    assert.match(readFileSync(files[1], 'utf8'), /binfmt.* --install arm64/);
+    for (const f of [plain, cgo]) assert.ok(validate(parse(readFileSync(f, 'utf8'))), JSON.stringify(validate.errors));
+    assert.match(readFileSync(cgo, 'utf8'), /binfmt.* --install arm64/);
   });
   it('mutation: a job named like a global keyword (image) fails it', () => {
-    const doc = parse(readFileSync(files[0], 'utf8'));
+    const doc = parse(readFileSync(plain, 'utf8'));
     doc.image = doc['build-image'];
     assert.equal(validate(doc), false);
   });
   it('mutation: id_tokens without aud fails it', () => {
-    const doc = parse(readFileSync(files[0], 'utf8'));
+    const doc = parse(readFileSync(plain, 'utf8'));
     doc.release.id_tokens.SIGSTORE_ID_TOKEN = { audience: 'sigstore' };
     assert.equal(validate(doc), false);
   });
@@ -116,7 +121,8 @@ describe("dependabot.yml validates against SchemaStore's Dependabot schema", () 
   const validate = schema('dependabot');
   it('with and without GitHub workflows; mutation: an unknown ecosystem fails it', async () => {
     for (const ci of ['github', 'none']) {
-      const doc = parse(readFileSync(join(await app({ ci, bot: 'dependabot' }), '.github/dependabot.yml'), 'utf8'));
+      const file = join(await app({ ci, bot: 'dependabot' }), '.github/dependabot.yml');
+      const doc = /** @type {{ updates: [Record<string, string>] }} */ (parse(readFileSync(file, 'utf8')));
       assert.ok(validate(doc), JSON.stringify(validate.errors));
       doc.updates[0]['package-ecosystem'] = 'golang';
       assert.equal(validate(doc), false);

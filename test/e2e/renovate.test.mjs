@@ -18,7 +18,15 @@ import { runYes } from '../helpers/generate.mjs';
 const skip = missing([renovateMissing(), !have('make') && 'make']);
 const PROBE = fileURLToPath(new URL('./renovate-probe.mjs', import.meta.url));
 
-/** go-minimal --yes, kept (yeoman-test removes a run's folder when the next starts). @param {object} options */
+/**
+ * @typedef {{ file: string, manager: string, depName: string, depType: string, datasource: string,
+ *   currentValue?: string, groupName: string | null, pinDigests: boolean, rangeStrategy: string | null,
+ *   postUpdateOptions: string[] }} Dep
+ * @typedef {{ deps: Dep[], pinned: string,
+ *   again: { depName: string, depType: string, currentValue: string, currentDigest: string | null }[] }} ProbeResult
+ */
+
+/** go-minimal --yes, kept (yeoman-test removes a run's folder when the next starts). @param {Record<string, unknown>} options */
 async function project(options) {
   const dir = join(mkdtempSync(join(tmpdir(), 'gm-renovate-')), 'svc');
   cpSync((await runYes(options)).cwd, dir, { recursive: true });
@@ -31,15 +39,19 @@ const validate = (dir) =>
     [join(RENOVATE_PKG, 'dist/config-validator.js'), '--strict', '--no-global', 'renovate.json'],
     { cwd: dir, encoding: 'utf8' },
   );
-/** The probe's result. @param {string} dir */
+/** The probe's result. @param {string} dir @returns {ProbeResult} */
 function probe(dir) {
   const r = spawnSync(/** @type {string} */ (renovateNode().exec), [PROBE, RENOVATE_PKG, dir], { encoding: 'utf8' });
   const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));
   assert.ok(line, r.stdout + r.stderr);
   return JSON.parse(line.slice('RESULT '.length));
 }
-/** @param {any[]} deps @param {string} file @param {string} depName */
-const dep = (deps, file, depName) => deps.find((d) => d.file === file && d.depName === depName);
+/** @param {Dep[]} deps @param {string} file @param {string} depName @returns {Dep} */
+function dep(deps, file, depName) {
+  const found = deps.find((d) => d.file === file && d.depName === depName);
+  assert.ok(found, `${file} ${depName}`);
+  return found;
+}
 
 describe('renovate-config-validator', { skip }, () => {
   it('accepts renovate.json for GitHub and GitLab projects', async () => {
@@ -58,9 +70,9 @@ describe('renovate-config-validator', { skip }, () => {
 });
 
 describe("Renovate's managers and matcher on a generated project", { skip }, () => {
-  /** @type {any} */
+  /** @type {ProbeResult} */
   let github;
-  /** @type {any} */
+  /** @type {ProbeResult} */
   let gitlab;
   /** @type {string} */
   let dir;
