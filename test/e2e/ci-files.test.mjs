@@ -162,4 +162,13 @@ describe('make check-go-version', () => {
     edit(join(dir, 'go.mod'), (t) => t.replace(/^go 1\.23$/m, 'go 1.24.2'));
     assert.equal(check(dir).status, 0, 'both bumped: 1.24 and 1.24.2 are the same 1.N');
   });
+  it("fails when .gitlab-ci.yml's golang image is left behind", { skip }, async () => {
+    const dir = await app({ goVersion: '1.23', ci: 'gitlab' });
+    assert.equal(check(dir).status, 0);
+    edit(join(dir, 'go.mod'), (t) => t.replace(/^go 1\.23$/m, 'go 1.24'));
+    edit(join(dir, 'Dockerfile'), (t) => t.replace('golang:1.23-alpine', 'golang:1.24-alpine'));
+    const r = check(dir);
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /go\.mod says go 1\.24 but \.gitlab-ci\.yml tests with golang:1\.23 - bump both/);
+  });
 });
