@@ -23,7 +23,9 @@ describe('--yes with defaults', () => {
     const stored = JSON.parse(readFileSync(join(result.cwd, '.yo-rc.json'), 'utf8'))['generator-go-minimal'];
     assert.deepEqual(Object.keys(stored).sort(), [
       'base',
+      'bot',
       'cgo',
+      'ci',
       'generator',
       'generatorPackage',
       'generatorVersion',
@@ -220,6 +222,8 @@ describe('stored answers (.yo-rc.json)', () => {
       base: 'alpine',
       port: 7070,
       healthcheck: false,
+      ci: 'gitlab',
+      bot: 'none',
     };
     const result = await helpers
       .run(APP)
@@ -230,12 +234,14 @@ describe('stored answers (.yo-rc.json)', () => {
     result.assertFileContent('Dockerfile', /^FROM --platform=\$TARGETPLATFORM alpine:/m);
     result.assertFileContent('go.mod', /^go 1\.22$/m);
     result.assertNoFileContent('Dockerfile', /HEALTHCHECK/);
+    result.assertFile('.gitlab-ci.yml');
+    result.assertNoFile(['.github/workflows/ci.yml', 'renovate.json']);
   });
   it('asks only what is not stored or flagged', async () => {
     const result = await helpers
       .run(APP)
-      .withOptions({ skipInstall: true, port: '9000' })
-      .withYoRcConfig('generator-go-minimal', { name: 'half', base: 'distroless' })
+      .withOptions({ skipInstall: true, port: '9000', ci: 'none' })
+      .withYoRcConfig('generator-go-minimal', { name: 'half', base: 'distroless', bot: 'none' })
       .withAnswers({ modulePath: 'example.com/half', goVersion: '1.23', healthcheck: true });
     assert.deepEqual(result.askedQuestions.map((q) => q.name).sort(), ['goVersion', 'healthcheck', 'modulePath']);
   });
@@ -274,6 +280,8 @@ describe('prompts', () => {
           base: 'distroless',
           port: '6060',
           healthcheck: false,
+          ci: 'gitlab',
+          bot: 'renovate',
         },
         {
           callback(answer, { question }) {
@@ -284,7 +292,7 @@ describe('prompts', () => {
           },
         },
       );
-    assert.deepEqual(seen, ['name', 'modulePath', 'goVersion', 'base', 'port', 'healthcheck']);
+    assert.deepEqual(seen, ['name', 'modulePath', 'goVersion', 'base', 'port', 'healthcheck', 'ci', 'bot']);
     result.assertFileContent('go.mod', /^module example\.com\/asked\/v3$/m);
     result.assertFileContent('Dockerfile', /^EXPOSE 6060$/m);
     result.assertJsonFileContent('.yo-rc.json', { 'generator-go-minimal': { port: 6060, healthcheck: false } });

@@ -89,11 +89,14 @@ describe('docker generator: root main package', () => {
   it('writes nothing else (no go.mod, main.go, README changes)', () => {
     assert.deepEqual(files(result.cwd), [
       '.dockerignore',
+      '.github/workflows/ci.yml',
+      '.github/workflows/release.yml',
       '.yo-rc.json',
       'Dockerfile',
       'docker.mk',
       'go.mod',
       'main.go',
+      'renovate.json',
       'verify/image_test.go',
     ]);
   });
@@ -134,7 +137,7 @@ describe('docker generator: cmd/a + cmd/b', () => {
         .cd(fixture('cmd-multi'))
         .withOptions({ skipInstall: true })
         .withAnswers(
-          { main: './cmd/a', cgo: false, name: 'a', base: 'distroless', port: '8080' },
+          { main: './cmd/a', cgo: false, name: 'a', base: 'distroless', port: '8080', ci: 'none', bot: 'none' },
           {
             callback(answer, { question }) {
               if (question.name === 'main')
@@ -148,7 +151,7 @@ describe('docker generator: cmd/a + cmd/b', () => {
         );
       assert.deepEqual(
         result.askedQuestions.map((q) => q.name),
-        ['main', 'cgo', 'name', 'base', 'port'],
+        ['main', 'cgo', 'name', 'base', 'port', 'ci', 'bot'],
       );
       result.assertFileContent('Dockerfile', /-o \/out\/usr\/local\/bin\/a \.\/cmd\/a$/m);
     } finally {

@@ -49,7 +49,8 @@ describe('Ctrl-C', { skip: HAVE_SCRIPT ? false : 'no `script` (util-linux) on th
     mkdirSync(join(base, 'svc'));
     writeFileSync(join(base, 'svc/main.go'), 'package main\n');
     const flags = ['--name', 'svc', '--module-path', 'example.com/svc', '--go-version', '1.23'];
-    const all = [...flags, '--base', 'scratch', '--port', '8080', '--healthcheck', '--skip-install'];
+    const more = ['--base', 'scratch', '--port', '8080', '--healthcheck', '--ci', 'github', '--bot', 'renovate'];
+    const all = [...flags, ...more, '--skip-install'];
     const r = await interruptAt(['svc', ...all], base, /Overwrite main\.go\?/);
     assert.ok(r.sent, r.out);
     assert.equal(r.code, 130, r.out);

@@ -25,7 +25,7 @@ import { presetSchema } from '../dist/lib/preset.js';
 import { readProject } from '../dist/lib/project.js';
 import { templateData, replayCommand, shellQuote, execForm, ldflags } from '../dist/lib/derive.js';
 import { defaultGoVersion, minorOf, GO_VERSIONS } from '../dist/lib/go.js';
-import { IMAGES, builderImage, finalImage } from '../dist/lib/images.js';
+import { CI_IMAGES, IMAGES, builderImage, finalImage } from '../dist/lib/images.js';
 
 const good = (fn, values) => values.forEach((v) => assert.equal(fn(v), true, `${JSON.stringify(v)} should pass`));
 const bad = (fn, values) =>
@@ -236,7 +236,7 @@ describe('defaults', () => {
 
 describe('images table', () => {
   it('pins every reference to a version, never latest', () => {
-    for (const ref of [...Object.values(IMAGES), ...GO_VERSIONS.map(builderImage)]) {
+    for (const ref of [...Object.values(IMAGES), ...Object.values(CI_IMAGES), ...GO_VERSIONS.map(builderImage)]) {
       assert.match(ref, /:[A-Za-z0-9][\w.-]*$/, ref);
       assert.doesNotMatch(ref, /:latest$/, ref);
     }
@@ -315,7 +315,7 @@ describe('derived from the option table', () => {
     }
     assert.deepEqual(APP_OPTION_NAMES, optionNames('app'));
     assert.deepEqual(DOCKER_OPTION_NAMES, optionNames('docker'));
-    assert.deepEqual(DOCKER_OPTION_NAMES, ['main', 'cgo', 'name', 'base', 'port']);
+    assert.deepEqual(DOCKER_OPTION_NAMES, ['main', 'cgo', 'name', 'base', 'port', 'ci', 'bot']);
   });
   it('asks what a default reads before the default', () => {
     const before = (names, first, then) =>
@@ -333,13 +333,15 @@ describe('derived from the option table', () => {
     assert.deepEqual(fixedAnswers('app'), { main: '.', cgo: false });
     assert.deepEqual(fixedAnswers('docker'), {});
     assert.deepEqual(storedNames('docker'), DOCKER_OPTION_NAMES);
-    const answers = { port: 1, base: 'alpine', goVersion: '1.26', name: 'x', main: '.', cgo: true };
+    const answers = { port: 1, base: 'alpine', goVersion: '1.26', name: 'x', main: '.', cgo: true, ci: 'none' };
     assert.deepEqual(Object.entries(storedAnswers('docker', answers)), [
       ['main', '.'],
       ['cgo', true],
       ['name', 'x'],
       ['base', 'alpine'],
       ['port', 1],
+      ['ci', 'none'],
+      ['bot', undefined],
     ]);
   });
   it("the schema's ranges are the table's bounds, for integer options only", () => {

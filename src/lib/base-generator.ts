@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import Generator, { type BaseOptions, type BaseFeatures } from 'yeoman-generator';
+import { ciBotConflict } from './ci.js';
 import { commitFiles, type CommitEnv } from './commit.js';
 import { assertInputFile } from './fs-safety.js';
 import { localGoMinor } from './go.js';
@@ -221,6 +222,13 @@ export abstract class OptionsGenerator extends Generator<Partial<Answers>, GenOp
       }
       if (value !== undefined) (this.answers as Record<string, unknown>)[name] = value;
     }
+    this.checkCombinations();
+  }
+
+  /** Answers valid alone but not together (ci.ts): refused in one line, before anything is written. */
+  protected checkCombinations(): void {
+    const conflict = ciBotConflict(this.answers);
+    if (conflict) throw new OptionError(conflict);
   }
 
   /** Asks every answer still missing, with the table's prompt, default and validator. */
@@ -255,6 +263,7 @@ export abstract class OptionsGenerator extends Generator<Partial<Answers>, GenOp
     for (const name of missing) {
       (this.answers as Record<string, unknown>)[name] = checkOption(name, given[name], { kind: 'prompt' });
     }
+    this.checkCombinations();
   }
 
   /** A built-in template (of `root`, default this generator's templates), or the preset's file of the same relative path. */

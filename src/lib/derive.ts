@@ -1,7 +1,8 @@
 /**
  * Values derived from the answers, computed here (and unit-tested) so templates only print them.
  */
-import { builderImage, finalImage } from './images.js';
+import { USES, type ActionName } from './ci.js';
+import { CI_IMAGES, builderImage, finalImage } from './images.js';
 import { APP_OPTION_NAMES, kebab, type AnswerName, type Answers } from './options.js';
 
 /** Where the binary lives in the image. */
@@ -56,6 +57,11 @@ export interface TemplateData extends Answers {
   embedKeep: string[];
   /** `make verify`'s default size budget in MB. */
   imageBudgetMB: number;
+  /** `1.N` of goVersion: what make check-go-version compares. */
+  goMinor: string;
+  /** Each pinned action's `uses:` value (ci.ts). */
+  uses: Readonly<Record<ActionName, string>>;
+  ciImages: typeof CI_IMAGES;
 }
 
 /** What an existing module adds to the answers (the app generator's new project has none of it). */
@@ -90,6 +96,9 @@ export function templateData(answers: Answers, project: ProjectFacts = {}): Temp
     dockerignoreOwn: project.dockerignoreOwn,
     embedKeep: project.embedKeep ?? [],
     imageBudgetMB: IMAGE_BUDGET_MB[answers.base],
+    goMinor: answers.goVersion.split('.').slice(0, 2).join('.'),
+    uses: USES,
+    ciImages: CI_IMAGES,
   };
 }
 

@@ -26,6 +26,17 @@ export const IMAGES = {
   alpine: `alpine:${ALPINE_VERSION}`,
 } as const;
 
+/**
+ * What the GitLab pipeline (ci.ts) runs in: the Docker CLI with buildx, its daemon as a service,
+ * and QEMU's binfmt installer, needed only by a cgo build's arm64 builder (a static build
+ * cross-compiles). The Go jobs use {@link builderImage}, so the Go version stays in one group.
+ */
+export const CI_IMAGES = {
+  docker: 'docker:29',
+  dind: 'docker:29-dind',
+  binfmt: 'tonistiigi/binfmt:qemu-v10.2.3',
+} as const;
+
 /** The builder image for a Go version (`1.N` or `1.N.P`): the official Go image on Alpine. */
 export function builderImage(goVersion: string): string {
   return `golang:${goVersion}-alpine`;

@@ -9,12 +9,14 @@
  * `port`, and test/lib.test.mjs. Adding an option is one entry, one template line, one test.
  */
 import { basename } from 'node:path';
+import { BOTS, CI_KINDS, type Bot, type CiKind } from './ci.js';
 import { BASES, type Base } from './images.js';
 import { GO_VERSIONS, defaultGoVersion, localGoMinor } from './go.js';
 import { quoteValue } from './quote.js';
 import type { Project } from './project.js';
 import {
   MIN_GO_MINOR,
+  sanitizeName,
   NAME_MAX,
   validateChoice,
   validateGoVersion,
@@ -36,6 +38,8 @@ export interface Answers {
   main: string;
   /** Build with cgo (alpine only); the docker generator detects it. */
   cgo: boolean;
+  ci: CiKind;
+  bot: Bot;
 }
 export type AnswerName = keyof Answers;
 
@@ -86,6 +90,8 @@ export interface OptionSpec<T> {
   prompt: { type: 'input' | 'confirm' | 'select'; message: string };
 }
 
+export { sanitizeName };
+
 export type OptionTable = { [K in AnswerName]: OptionSpec<Answers[K]> };
 
 const asString = (raw: unknown): string | undefined =>
@@ -111,23 +117,20 @@ function integerOption(
   };
 }
 
-/**
- * Folder name → a valid `name` (see validateName): lowercase, accents dropped; any other
- * character becomes '-';
- * a run of separators that Docker's grammar refuses ('..', '._', '___') becomes '-'; no
- * separator at either end; at most 63 characters.
- */
-export function sanitizeName(folderName: string): string {
-  const cleaned = folderName
-    .normalize('NFKD') // 'é' → 'e' and a combining accent, dropped next
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9._-]+/g, '-')
-    .replace(/[._-]{2,}/g, (run) => (/^(-+|__)$/.test(run) ? run : '-'))
-    .replace(/^[._-]+/, '')
-    .slice(0, NAME_MAX)
-    .replace(/[._-]+$/, '');
-  return cleaned === '' ? 'app' : cleaned;
+type ChoiceFields = 'kind' | 'accepted' | 'coerce' | 'validate';
+
+/** A choice option: its choices give the accepted text, the validator and the schema's enum. */
+function choiceOption<T extends string>(
+  spec: Omit<OptionSpec<T>, ChoiceFields> & { choices: readonly T[] },
+): OptionSpec<T> {
+  const accepted = spec.choices.join(', ');
+  return {
+    ...spec,
+    kind: 'choice',
+    accepted,
+    coerce: (raw) => asString(raw) as T | undefined,
+    validate: validateChoice(spec.choices),
+  };
 }
 
 export const OPTIONS: OptionTable = {
@@ -174,20 +177,16 @@ export const OPTIONS: OptionTable = {
     validate: (value) => validateGoVersion(value, { newestKnown: GO_VERSIONS.at(-1)!, local: localGoMinor }),
     prompt: { type: 'input', message: 'Go version' },
   },
-  base: {
+  base: choiceOption({
     description: 'Final image base',
     owners: { app: 4, docker: 4 },
     stored: true,
-    accepted: BASES.join(', '),
     defaultHelp: 'scratch (alpine when building with cgo)',
-    kind: 'choice',
     choices: BASES,
     // cgo needs a C library at run time: only alpine has one.
     default: (ctx) => (ctx.answers.cgo ? 'alpine' : 'scratch'),
-    coerce: (raw) => asString(raw) as Base | undefined,
-    validate: validateChoice(BASES),
     prompt: { type: 'select', message: 'Final image base' },
-  },
+  }),
   port: integerOption({
     description: 'Port the service listens on',
     owners: { app: 5, docker: 5 },
@@ -246,6 +245,25 @@ export const OPTIONS: OptionTable = {
     validate: (value) => (typeof value === 'boolean' ? true : 'use true or false'),
     prompt: { type: 'confirm', message: 'The code needs cgo. Build with cgo on alpine (musl)?' },
   },
+  // ci.ts: the files each writes, the pinned actions, and the one pair refused (dependabot on GitLab).
+  ci: choiceOption({
+    description: 'CI files: test, image and signed multi-arch release',
+    owners: { app: 7, docker: 6 },
+    stored: true,
+    defaultHelp: 'github',
+    choices: CI_KINDS,
+    default: () => 'github',
+    prompt: { type: 'select', message: 'CI to generate' },
+  }),
+  bot: choiceOption({
+    description: 'Update bot: base images by digest, the Go toolchain as one update, action SHAs',
+    owners: { app: 8, docker: 7 },
+    stored: true,
+    defaultHelp: 'renovate',
+    choices: BOTS,
+    default: () => 'renovate',
+    prompt: { type: 'select', message: 'Dependency update bot' },
+  }),
 };
 
 /** Every option, in table order (the preset schema's order); each generator asks in its `owners` order. */

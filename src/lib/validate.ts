@@ -131,3 +131,22 @@ export function validateInteger(min: number, max: number): (value: number) => Va
 export function validateChoice<T extends string>(choices: readonly T[]): (value: string) => Validation {
   return (value) => ((choices as readonly string[]).includes(value) ? true : `use one of: ${choices.join(', ')}`);
 }
+
+/**
+ * Folder name → a valid `name` (see validateName): lowercase, accents dropped; any other
+ * character becomes '-';
+ * a run of separators that Docker's grammar refuses ('..', '._', '___') becomes '-'; no
+ * separator at either end; at most 63 characters.
+ */
+export function sanitizeName(folderName: string): string {
+  const cleaned = folderName
+    .normalize('NFKD') // 'é' → 'e' and a combining accent, dropped next
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/[._-]{2,}/g, (run) => (/^(-+|__)$/.test(run) ? run : '-'))
+    .replace(/^[._-]+/, '')
+    .slice(0, NAME_MAX)
+    .replace(/[._-]+$/, '');
+  return cleaned === '' ? 'app' : cleaned;
+}

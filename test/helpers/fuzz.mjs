@@ -4,6 +4,7 @@
 // from each option's grammar, so that a good share is accepted and the rest sit on the borders.
 import fc from 'fast-check';
 import { BASES } from '../../dist/lib/images.js';
+import { BOTS, CI_KINDS } from '../../dist/lib/ci.js';
 import { NAME_RE } from '../../dist/lib/validate.js';
 
 /** Text a user can type or paste: any code point, controls and bidi overrides included. */
@@ -96,6 +97,8 @@ const NEAR_TEXT = {
   healthcheck: boolText,
   main: fc.oneof(main, mutated(main)),
   cgo: boolText,
+  ci: fc.oneof(fc.constantFrom(...CI_KINDS, 'GitHub', ' gitlab', 'jenkins', ''), mutated(fc.constantFrom(...CI_KINDS))),
+  bot: fc.oneof(fc.constantFrom(...BOTS, 'Renovate', 'snyk', ''), mutated(fc.constantFrom(...BOTS))),
 };
 
 /** Near-valid values as a JSON file holds them: typed values, and the same as text. */

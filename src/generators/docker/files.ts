@@ -1,4 +1,5 @@
 import type { FileEntry, OptionsGenerator } from '../../lib/base-generator.js';
+import { ALL_CI_TEMPLATES, BOT_FILES, CI_FILES } from '../../lib/ci.js';
 import type { TemplateData } from '../../lib/derive.js';
 import { templatesPath } from '../../lib/paths.js';
 
@@ -20,5 +21,8 @@ export const INCLUDE_LINE = '-include docker.mk';
  * it for an existing module, the app generator for its new one (one Dockerfile template).
  */
 export function writeImageFiles(gen: OptionsGenerator, data: TemplateData): void {
-  gen.renderFiles(DOCKER_FILES, data, templatesPath('docker'));
+  gen.renderFiles([...DOCKER_FILES, ...CI_FILES[data.ci], ...BOT_FILES[data.bot]], data, templatesPath('docker'));
 }
+
+/** Every template of this step, written or not: a preset's file of the same path is an override, never an extra. */
+export const IMAGE_TEMPLATES: readonly string[] = [...DOCKER_FILES.map((f) => f.template), ...ALL_CI_TEMPLATES];

@@ -69,7 +69,7 @@ BUILD_ARGS = \
 		--build-arg 'GOPRIVATE=$(GOPRIVATE)' \
 		--build-arg 'GOFLAGS=$(GOFLAGS)'
 
-.PHONY: docker-build docker-buildx docker-run verify
+.PHONY: docker-build docker-buildx docker-run verify check-go-version
 
 docker-build: ## Build the image IMAGE:VERSION (for PLATFORM, when set)
 	DOCKER_BUILDKIT=1 $(DOCKER) build $(DOCKER_BUILD_FLAGS) $(if $(PLATFORM),--platform '$(PLATFORM)') \
@@ -100,3 +100,23 @@ docker-run: ## Run the image: read-only root filesystem, no capabilities
 verify: docker-build ## Build the image and prove it: non-root, read-only, healthy, stops on SIGTERM, no secrets, size
 	go test -tags verify -count=1 -v ./verify -args \
 		-image '$(IMAGE):$(VERSION)' -docker '$(DOCKER)' -max-mb '$(VERIFY_MAX_MB)'
+
+# The Go that go.mod asks for (its toolchain line, else its go line) and the Dockerfile's golang:
+# builder (and .gitlab-ci.yml's golang: image, if any) must be the same Go 1.N: an update bot that moves only one of them (Dependabot cannot
+# group the two) fails CI here, not later as an image built by another Go than the tests ran on.
+check-go-version: ## Fail when go.mod's Go and the Dockerfile's golang: builder differ in 1.N
+	@mod=$$(sed -n 's/^toolchain[[:space:]]\{1,\}go\([0-9]\{1,\}\.[0-9]\{1,\}\).*/\1/p' go.mod); what="toolchain go$$mod"; \
+	if [ -z "$$mod" ]; then \
+		mod=$$(sed -n 's/^go[[:space:]]\{1,\}\([0-9]\{1,\}\.[0-9]\{1,\}\).*/\1/p' go.mod); what="go $$mod"; \
+	fi; \
+	img=$$(sed -n 's/^FROM[[:space:]].*[[:space:]/]golang:\([0-9]\{1,\}\.[0-9]\{1,\}\).*/\1/p' Dockerfile | sort -u); \
+	if [ -z "$$mod" ]; then echo "check-go-version: no go line in go.mod" >&2; exit 1; fi; \
+	if [ -z "$$img" ]; then echo "check-go-version: no FROM golang:1.N in the Dockerfile" >&2; exit 1; fi; \
+	if [ "$$img" != "$$mod" ]; then \
+		echo "check-go-version: go.mod says $$what but the Dockerfile builds with golang:$$(echo $$img) - bump both in one change" >&2; exit 1; \
+	fi; \
+	ci=$$(sed -n 's/^[[:space:]]*image:[[:space:]]*golang:\([0-9]\{1,\}\.[0-9]\{1,\}\).*/\1/p' .gitlab-ci.yml 2>/dev/null | sort -u); \
+	if [ -n "$$ci" ] && [ "$$ci" != "$$mod" ]; then \
+		echo "check-go-version: go.mod says $$what but .gitlab-ci.yml tests with golang:$$(echo $$ci) - bump both in one change" >&2; exit 1; \
+	fi; \
+	echo "check-go-version: $$what in go.mod and the Dockerfile"

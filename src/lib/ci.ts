@@ -1,0 +1,104 @@
+/**
+ * CI and update-bot files: the choices of `--ci` and `--bot`, which files each writes, and the one
+ * table of GitHub Actions pins that every workflow template reads (a bump is one line here).
+ */
+import type { Answers } from './options.js';
+
+/** `--ci`: GitHub Actions (ci.yml + release.yml), GitLab CI (.gitlab-ci.yml), or nothing. */
+export const CI_KINDS = ['github', 'gitlab', 'none'] as const;
+export type CiKind = (typeof CI_KINDS)[number];
+
+/** `--bot`: Renovate (renovate.json), Dependabot (.github/dependabot.yml), or nothing. */
+export const BOTS = ['renovate', 'dependabot', 'none'] as const;
+export type Bot = (typeof BOTS)[number];
+
+export interface ActionPin {
+  /** owner/repo */
+  action: string;
+  /** The release tag the SHA is, written as the comment Renovate and Dependabot keep in step. */
+  version: string;
+  sha: string;
+}
+
+/**
+ * Every action the workflows use, pinned by full commit SHA. GitHub is not reachable from where
+ * this was written, so each SHA is one that public workflows state for that tag, found in at
+ * least two unrelated ones (the search tool's code index, 2026-11; stored file ids in brackets):
+ * - actions/checkout v4.2.2 [20991418973, 56056477982, 54568551270]
+ * - actions/setup-go v5.5.0 [56056477982, 54568551270, vitessio/vitess test/templates 11244057286]
+ * - docker/setup-qemu-action v3.6.0 [20991418973, 54698197945, 55602452968]
+ * - docker/setup-buildx-action v3.11.1 [2387565779, 55602452968, 62045185829]
+ * - docker/login-action v3.4.0 [2387565779, 58560634314]
+ * - docker/build-push-action v6.18.0 [2387565779, 62045185829, 59175213262]
+ * - sigstore/cosign-installer v3.9.2 [56771789776, 57386612776, 18099387415]
+ * (One file in that index had a mistyped build-push-action SHA, and another reported a run that
+ * failed on guessed SHAs: hence two sources for each.)
+ */
+export const ACTIONS = {
+  checkout: { action: 'actions/checkout', version: 'v4.2.2', sha: '11bd71901bbe5b1630ceea73d27597364c9af683' },
+  setupGo: { action: 'actions/setup-go', version: 'v5.5.0', sha: 'd35c59abb061a4a6fb18e82ac0862c26744d6ab5' },
+  setupQemu: {
+    action: 'docker/setup-qemu-action',
+    version: 'v3.6.0',
+    sha: '29109295f81e9208d7d86ff1c6c12d2833863392',
+  },
+  setupBuildx: {
+    action: 'docker/setup-buildx-action',
+    version: 'v3.11.1',
+    sha: 'e468171a9de216ec08956ac3ada2f0791b6bd435',
+  },
+  login: { action: 'docker/login-action', version: 'v3.4.0', sha: '74a5d142397b4f367a81961eba4e8cd7edddf772' },
+  buildPush: {
+    action: 'docker/build-push-action',
+    version: 'v6.18.0',
+    sha: '263435318d21b8e681c14492fe198d362a7d2c83',
+  },
+  cosignInstaller: {
+    action: 'sigstore/cosign-installer',
+    version: 'v3.9.2',
+    sha: 'd58896d6a1865668819e1d91763c7751a165e159',
+  },
+} as const satisfies Record<string, ActionPin>;
+export type ActionName = keyof typeof ACTIONS;
+
+/** `owner/repo@sha # vX.Y.Z`: the value of a step's `uses:` (the comment is what bots update). */
+export function usesLine(pin: ActionPin): string {
+  return `${pin.action}@${pin.sha} # ${pin.version}`;
+}
+
+/** Every pin as a `uses:` value, by name: what the templates print. */
+export const USES: Readonly<Record<ActionName, string>> = Object.fromEntries(
+  Object.entries(ACTIONS).map(([name, pin]) => [name, usesLine(pin)]),
+) as Record<ActionName, string>;
+
+/** Template (under the docker generator's templates/) → destination, per choice. */
+export const CI_FILES: Readonly<Record<CiKind, readonly { template: string; dest: string }[]>> = {
+  github: [
+    { template: 'ci/github-ci.yml.ejs', dest: '.github/workflows/ci.yml' },
+    { template: 'ci/github-release.yml.ejs', dest: '.github/workflows/release.yml' },
+  ],
+  // Stored without the dot: npm pack drops some dotfiles from tarballs.
+  gitlab: [{ template: 'ci/gitlab-ci.yml.ejs', dest: '.gitlab-ci.yml' }],
+  none: [],
+};
+
+export const BOT_FILES: Readonly<Record<Bot, readonly { template: string; dest: string }[]>> = {
+  renovate: [{ template: 'ci/renovate.json.ejs', dest: 'renovate.json' }],
+  dependabot: [{ template: 'ci/dependabot.yml.ejs', dest: '.github/dependabot.yml' }],
+  none: [],
+};
+
+/** Every CI and bot template, chosen or not (a preset's override of one is never an extra file). */
+export const ALL_CI_TEMPLATES: readonly string[] = [...Object.values(CI_FILES), ...Object.values(BOT_FILES)]
+  .flat()
+  .map((f) => f.template);
+
+/**
+ * Why a ci/bot pair cannot work, or undefined. Dependabot is a GitHub service: a `.github/
+ * dependabot.yml` in a GitLab project is never read, so the pair is refused rather than written
+ * as a file that silently does nothing (Renovate runs on both).
+ */
+export function ciBotConflict(answers: Partial<Pick<Answers, 'ci' | 'bot'>>): string | undefined {
+  if (answers.bot !== 'dependabot' || answers.ci !== 'gitlab') return undefined;
+  return 'Invalid --bot "dependabot" with --ci gitlab: Dependabot runs only on GitHub; use --bot renovate (it runs on GitLab too) or --bot none.';
+}
