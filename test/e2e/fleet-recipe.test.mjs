@@ -1,0 +1,53 @@
+// Issue 10 item 4: the README's fleet recipe (a scheduled workflow: update --check, update, pull
+// request) is real YAML that actionlint (with shellcheck for the run: scripts) accepts, and its
+// actions are pinned exactly as the one pins table (src/lib/ci.ts) pins them.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ROOT } from '../helpers/generate.mjs';
+import { ACTIONLINT_BIN, actionlintMissing } from './citools.mjs';
+import { have, missing } from './tools.mjs';
+import { USES } from '../../dist/lib/ci.js';
+
+const MARKER = '<!-- fleet-recipe:';
+
+/** The YAML block after the marker in README.md. */
+function recipe() {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const at = readme.indexOf(MARKER);
+  assert.ok(at >= 0, 'README.md has no fleet recipe marker');
+  const m = /```yaml\n([\s\S]*?)```/.exec(readme.slice(at));
+  assert.ok(m, 'no ```yaml block after the marker');
+  return /** @type {string} */ (m[1]);
+}
+
+/** actionlint on the text, as the workflow file it would be. @param {string} text */
+function actionlint(text) {
+  const dir = join(mkdtempSync(join(tmpdir(), 'gm-fleet-')), '.github/workflows');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'go-minimal-update.yml');
+  writeFileSync(file, text);
+  return spawnSync(ACTIONLINT_BIN, ['-no-color', file], { encoding: 'utf8' });
+}
+
+describe("the README's fleet recipe", () => {
+  const skip = missing([actionlintMissing(), !have('shellcheck') && 'shellcheck (Debian package)']);
+  it('passes actionlint (and shellcheck on its scripts)', { skip }, () => {
+    const r = actionlint(recipe());
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+  });
+  it('mutation: a misnamed step output fails actionlint', { skip }, () => {
+    const r = actionlint(recipe().replace('steps.update.outputs.status', 'steps.updated.outputs.status'));
+    assert.notEqual(r.status, 0, 'actionlint accepted a reference to a step that does not exist');
+  });
+  it('uses the pins of src/lib/ci.ts, and runs update --check before update', () => {
+    const text = recipe();
+    const uses = [...text.matchAll(/uses: (.*)$/gm)].map((m) => m[1]);
+    assert.ok(uses.length >= 3);
+    for (const u of uses) assert.ok(Object.values(USES).includes(u), `${u} is not pinned as in src/lib/ci.ts`);
+    assert.ok(text.indexOf('update --check') < text.indexOf('update --yes'));
+  });
+});
