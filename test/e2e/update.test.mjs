@@ -5,7 +5,7 @@
 // markers), --check (through npm and the tarball), idempotence, and a team generator that extends
 // ours updating its own projects with its own templates.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   cpSync,
   mkdirSync,
@@ -165,6 +165,41 @@ describe('go-minimal update from the released 0.1.0 to this version', () => {
     assert.match(after.Dockerfile, /# the team's note\n$/);
     assert.equal(after['cmd/api/main.go'], code, 'the update touched the code');
     assert.equal(JSON.parse(after['.yo-rc.json'])['generator-go-minimal'].generator, 'docker');
+  });
+
+  it('asks the options this version added, on a terminal (answers stored; Ctrl-C-free run through `script`)', async (t) => {
+    if (spawnSync('script', ['--version']).status !== 0) return t.skip('no `script` (util-linux)');
+    const dir = await generate(join(oldPkg, 'dist/cli.js'));
+    const command = [process.execPath, CLI, 'update', dir, '--from', oldPkg, '--no-verify'].map(eng.quote).join(' ');
+    const asked = [];
+    const r = await new Promise((resolvePromise, reject) => {
+      const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+      let out = '';
+      let answered = 0;
+      const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+      child.stdout.on('data', (d) => {
+        out += d;
+        // One answer per question line ("… (new in this version; …) [default]: ").
+        const questions = out.match(/\(new in this version;[^\n]*\]: /g) ?? [];
+        while (answered < questions.length) {
+          const q = /** @type {string} */ (questions[answered++]);
+          asked.push(q);
+          child.stdin.write(q.includes('github, gitlab, none') ? 'gitlab\r' : '\r');
+        }
+      });
+      child.on('error', reject);
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        resolvePromise({ code, out });
+      });
+    });
+    assert.equal(r.code, 0, r.out);
+    assert.ok(asked.length >= 2, `asked ${asked.length} questions:\n${r.out}`);
+    assert.ok(existsSync(join(dir, '.gitlab-ci.yml')), `the answer gitlab was not used:\n${r.out}`);
+    assert.ok(!existsSync(join(dir, '.github/workflows/ci.yml')));
+    const rc = JSON.parse(readFileSync(join(dir, '.yo-rc.json'), 'utf8'))['generator-go-minimal'];
+    assert.equal(rc.ci, 'gitlab');
+    assert.equal(rc.bot, 'renovate');
   });
 
   it('a line both changed: exit 1, conflict markers with the user text inside', async () => {
