@@ -26,6 +26,25 @@ export const GO_BUILD_FLAGS = '-trimpath -buildvcs=false';
  */
 export const IMAGE_BUDGET_MB: Readonly<Record<Answers['base'], number>> = { scratch: 20, distroless: 25, alpine: 30 };
 
+/**
+ * The generated main.go's drain, in seconds (its SHUTDOWN_DELAY and SHUTDOWN_TIMEOUT defaults):
+ * /readyz answers 503 for the delay while requests are still served, then in-flight requests get
+ * the timeout to finish. main.go, the Kubernetes manifests and compose.yaml all print these.
+ */
+export const SHUTDOWN_DELAY_SECONDS = 2;
+export const SHUTDOWN_TIMEOUT_SECONDS = 5;
+/** After the drain: time for the process to exit and its logs to flush before SIGKILL. */
+export const GRACE_MARGIN_SECONDS = 3;
+/** terminationGracePeriodSeconds (Kubernetes) and stop_grace_period (Compose): the whole drain plus the margin. */
+export const TERMINATION_GRACE_SECONDS = SHUTDOWN_DELAY_SECONDS + SHUTDOWN_TIMEOUT_SECONDS + GRACE_MARGIN_SECONDS;
+
+/**
+ * The pod's resources. Memory is the limit GOMEMLIMIT reads (downward API), so the GC works
+ * harder before the kernel's OOM killer would. No CPU limit: it throttles a Go service's GC
+ * and latency; the request alone schedules it.
+ */
+export const POD_RESOURCES = { cpuRequest: '50m', memoryRequest: '64Mi', memoryLimit: '128Mi' } as const;
+
 /** Renders a JSON array of strings the way Dockerfile exec form expects. */
 export function execForm(args: string[]): string {
   return `[${args.map((a) => JSON.stringify(a)).join(', ')}]`;
@@ -56,6 +75,12 @@ export interface TemplateData extends Answers {
   embedKeep: string[];
   /** `make verify`'s default size budget in MB. */
   imageBudgetMB: number;
+  shutdownDelaySeconds: number;
+  shutdownTimeoutSeconds: number;
+  graceMarginSeconds: number;
+  terminationGraceSeconds: number;
+  resources: typeof POD_RESOURCES;
+  nonrootUid: number;
 }
 
 /** What an existing module adds to the answers (the app generator's new project has none of it). */
@@ -90,6 +115,12 @@ export function templateData(answers: Answers, project: ProjectFacts = {}): Temp
     dockerignoreOwn: project.dockerignoreOwn,
     embedKeep: project.embedKeep ?? [],
     imageBudgetMB: IMAGE_BUDGET_MB[answers.base],
+    shutdownDelaySeconds: SHUTDOWN_DELAY_SECONDS,
+    shutdownTimeoutSeconds: SHUTDOWN_TIMEOUT_SECONDS,
+    graceMarginSeconds: GRACE_MARGIN_SECONDS,
+    terminationGraceSeconds: TERMINATION_GRACE_SECONDS,
+    resources: POD_RESOURCES,
+    nonrootUid: NONROOT_UID,
   };
 }
 
