@@ -24,11 +24,13 @@ describe('--yes with defaults', () => {
     assert.deepEqual(Object.keys(stored).sort(), [
       'base',
       'cgo',
+      'compose',
       'generator',
       'generatorPackage',
       'generatorVersion',
       'goVersion',
       'healthcheck',
+      'kubernetes',
       'main',
       'modulePath',
       'name',
@@ -220,6 +222,8 @@ describe('stored answers (.yo-rc.json)', () => {
       base: 'alpine',
       port: 7070,
       healthcheck: false,
+      kubernetes: true,
+      compose: false,
     };
     const result = await helpers
       .run(APP)
@@ -230,12 +234,14 @@ describe('stored answers (.yo-rc.json)', () => {
     result.assertFileContent('Dockerfile', /^FROM --platform=\$TARGETPLATFORM alpine:/m);
     result.assertFileContent('go.mod', /^go 1\.22$/m);
     result.assertNoFileContent('Dockerfile', /HEALTHCHECK/);
+    result.assertFileContent('deploy/kubernetes/deployment.yaml', /^ {14}containerPort: 7070$/m);
+    result.assertNoFile('compose.yaml');
   });
   it('asks only what is not stored or flagged', async () => {
     const result = await helpers
       .run(APP)
       .withOptions({ skipInstall: true, port: '9000' })
-      .withYoRcConfig('generator-go-minimal', { name: 'half', base: 'distroless' })
+      .withYoRcConfig('generator-go-minimal', { name: 'half', base: 'distroless', kubernetes: false, compose: true })
       .withAnswers({ modulePath: 'example.com/half', goVersion: '1.23', healthcheck: true });
     assert.deepEqual(result.askedQuestions.map((q) => q.name).sort(), ['goVersion', 'healthcheck', 'modulePath']);
   });
@@ -274,6 +280,8 @@ describe('prompts', () => {
           base: 'distroless',
           port: '6060',
           healthcheck: false,
+          kubernetes: true,
+          compose: true,
         },
         {
           callback(answer, { question }) {
@@ -284,10 +292,13 @@ describe('prompts', () => {
           },
         },
       );
-    assert.deepEqual(seen, ['name', 'modulePath', 'goVersion', 'base', 'port', 'healthcheck']);
+    assert.deepEqual(seen, ['name', 'modulePath', 'goVersion', 'base', 'port', 'healthcheck', 'kubernetes', 'compose']);
     result.assertFileContent('go.mod', /^module example\.com\/asked\/v3$/m);
     result.assertFileContent('Dockerfile', /^EXPOSE 6060$/m);
-    result.assertJsonFileContent('.yo-rc.json', { 'generator-go-minimal': { port: 6060, healthcheck: false } });
+    result.assertJsonFileContent('.yo-rc.json', {
+      'generator-go-minimal': { port: 6060, healthcheck: false, kubernetes: true, compose: true },
+    });
+    result.assertFile(['deploy/kubernetes/deployment.yaml', 'compose.yaml']);
   });
   it("each prompt's validate rejects a bad answer with the accepted values", async () => {
     const bad = { name: 'UPPER', modulePath: 'x//y', goVersion: '1.20', base: 'ubuntu', port: '99999' };

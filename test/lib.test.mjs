@@ -315,7 +315,7 @@ describe('derived from the option table', () => {
     }
     assert.deepEqual(APP_OPTION_NAMES, optionNames('app'));
     assert.deepEqual(DOCKER_OPTION_NAMES, optionNames('docker'));
-    assert.deepEqual(DOCKER_OPTION_NAMES, ['main', 'cgo', 'name', 'base', 'port']);
+    assert.deepEqual(DOCKER_OPTION_NAMES, ['main', 'cgo', 'name', 'base', 'port', 'kubernetes', 'compose']);
   });
   it('asks what a default reads before the default', () => {
     const before = (names, first, then) =>
@@ -333,13 +333,15 @@ describe('derived from the option table', () => {
     assert.deepEqual(fixedAnswers('app'), { main: '.', cgo: false });
     assert.deepEqual(fixedAnswers('docker'), {});
     assert.deepEqual(storedNames('docker'), DOCKER_OPTION_NAMES);
-    const answers = { port: 1, base: 'alpine', goVersion: '1.26', name: 'x', main: '.', cgo: true };
-    assert.deepEqual(Object.entries(storedAnswers('docker', answers)), [
+    const answers = { port: 1, base: 'alpine', goVersion: '1.26', name: 'x', main: '.', cgo: true, kubernetes: true };
+    assert.deepEqual(Object.entries(storedAnswers('docker', { ...answers, compose: false })), [
       ['main', '.'],
       ['cgo', true],
       ['name', 'x'],
       ['base', 'alpine'],
       ['port', 1],
+      ['kubernetes', true],
+      ['compose', false],
     ]);
   });
   it("the schema's ranges are the table's bounds, for integer options only", () => {

@@ -36,6 +36,10 @@ export interface Answers {
   main: string;
   /** Build with cgo (alpine only); the docker generator detects it. */
   cgo: boolean;
+  /** Write deploy/kubernetes/ (Deployment, Service, PodDisruptionBudget, kustomization). */
+  kubernetes: boolean;
+  /** Write compose.yaml. */
+  compose: boolean;
 }
 export type AnswerName = keyof Answers;
 
@@ -108,6 +112,19 @@ function integerOption(
       return s === undefined ? undefined : /^[0-9]+$/.test(s) ? Number(s) : Number.NaN;
     },
     validate: validateInteger(spec.min, spec.max),
+  };
+}
+
+type BooleanFields = 'kind' | 'accepted' | 'coerce' | 'validate';
+
+/** A boolean option: `--name` / `--no-name`, JSON true/false, the strings 'true'/'false'. */
+function booleanOption(name: AnswerName, spec: Omit<OptionSpec<boolean>, BooleanFields>): OptionSpec<boolean> {
+  return {
+    ...spec,
+    kind: 'boolean',
+    accepted: `true or false (--${kebab(name)} / --no-${kebab(name)})`,
+    coerce: (raw) => (typeof raw === 'boolean' ? raw : raw === 'true' ? true : raw === 'false' ? false : undefined),
+    validate: (value) => (typeof value === 'boolean' ? true : 'use true or false'),
   };
 }
 
@@ -198,18 +215,14 @@ export const OPTIONS: OptionTable = {
     default: (ctx) => (ctx.project && ctx.answers.main && ctx.project.ports[ctx.answers.main]) || 8080,
     prompt: { type: 'input', message: 'Port' },
   }),
-  healthcheck: {
+  healthcheck: booleanOption('healthcheck', {
     description: 'Add a -healthcheck flag and an image HEALTHCHECK',
     owners: { app: 6 },
     stored: true,
-    accepted: 'true or false (--healthcheck / --no-healthcheck)',
     defaultHelp: 'true',
-    kind: 'boolean',
     default: () => true,
-    coerce: (raw) => (typeof raw === 'boolean' ? raw : raw === 'true' ? true : raw === 'false' ? false : undefined),
-    validate: (value) => (typeof value === 'boolean' ? true : 'use true or false'),
     prompt: { type: 'confirm', message: 'Add a self-healthcheck (-healthcheck flag and image HEALTHCHECK)?' },
-  },
+  }),
   main: {
     description: 'Main package to build (docker generator)',
     owners: { docker: 1 },
@@ -233,19 +246,32 @@ export const OPTIONS: OptionTable = {
       /^\.(\/[A-Za-z0-9_.-]+)*$/.test(value) && !value.includes('/..') ? true : 'use . or ./cmd/<name>',
     prompt: { type: 'select', message: 'Main package to build' },
   },
-  cgo: {
+  cgo: booleanOption('cgo', {
     description: 'Build with cgo, on alpine (docker generator)',
     owners: { docker: 2 },
     fixedBy: { app: false },
     stored: true,
-    accepted: 'true or false (--cgo / --no-cgo)',
     defaultHelp: 'true when the code imports "C" or requires a cgo-only module',
-    kind: 'boolean',
     default: (ctx) => (ctx.project?.cgoReasons.length ?? 0) > 0,
-    coerce: (raw) => (typeof raw === 'boolean' ? raw : raw === 'true' ? true : raw === 'false' ? false : undefined),
-    validate: (value) => (typeof value === 'boolean' ? true : 'use true or false'),
     prompt: { type: 'confirm', message: 'The code needs cgo. Build with cgo on alpine (musl)?' },
-  },
+  }),
+  kubernetes: booleanOption('kubernetes', {
+    description:
+      'Write Kubernetes manifests (deploy/kubernetes: Deployment, Service, PodDisruptionBudget, kustomization)',
+    owners: { app: 7, docker: 6 },
+    stored: true,
+    defaultHelp: 'false',
+    default: () => false,
+    prompt: { type: 'confirm', message: 'Add Kubernetes manifests (deploy/kubernetes, kustomize)?' },
+  }),
+  compose: booleanOption('compose', {
+    description: 'Write compose.yaml (build, run read-only, rebuild on change with watch)',
+    owners: { app: 8, docker: 7 },
+    stored: true,
+    defaultHelp: 'false',
+    default: () => false,
+    prompt: { type: 'confirm', message: 'Add a compose.yaml (docker compose / podman-compose)?' },
+  }),
 };
 
 /** Every option, in table order (the preset schema's order); each generator asks in its `owners` order. */

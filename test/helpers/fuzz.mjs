@@ -96,6 +96,8 @@ const NEAR_TEXT = {
   healthcheck: boolText,
   main: fc.oneof(main, mutated(main)),
   cgo: boolText,
+  kubernetes: boolText,
+  compose: boolText,
 };
 
 /** Near-valid values as a JSON file holds them: typed values, and the same as text. */
@@ -104,6 +106,8 @@ const NEAR_JSON = {
   port: fc.oneof(port, fc.double({ min: -1, max: 70000 }), portText),
   healthcheck: boolJson,
   cgo: boolJson,
+  kubernetes: boolJson,
+  compose: boolJson,
 };
 
 const weighted = (near, junk) => fc.oneof({ arbitrary: near, weight: 4 }, { arbitrary: junk, weight: 1 });

@@ -4,7 +4,7 @@ import { which } from '../../lib/go.js';
 import { templatesPath } from '../../lib/paths.js';
 import { OptionsGenerator, type GenOptions } from '../../lib/base-generator.js';
 import { APP_OPTION_NAMES, fixedAnswers, type Answers } from '../../lib/options.js';
-import { DOCKER_FILES, writeImageFiles } from '../docker/files.js';
+import { IMAGE_TEMPLATES, writeImageFiles } from '../docker/files.js';
 import { APP_FILES } from './files.js';
 
 /** `yo go-minimal` / `go-minimal`: a new standard-library Go service and its image. */
@@ -38,10 +38,7 @@ export default class AppGenerator extends OptionsGenerator {
     this.renderFiles(APP_FILES, data);
     // One Dockerfile template in the project: the docker generator's write step, with these answers.
     writeImageFiles(this, data);
-    this.renderExtras(
-      [...APP_FILES, ...DOCKER_FILES].map((f) => f.template),
-      data,
-    );
+    this.renderExtras([...APP_FILES.map((f) => f.template), ...IMAGE_TEMPLATES], data);
   }
 
   transform(): void {

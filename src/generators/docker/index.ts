@@ -15,7 +15,7 @@ import {
 } from '../../lib/options.js';
 import { readProject, type Project } from '../../lib/project.js';
 import { templatesPath } from '../../lib/paths.js';
-import { DOCKER_FILES, INCLUDE_LINE, writeImageFiles } from './files.js';
+import { IMAGE_TEMPLATES, INCLUDE_LINE, writeImageFiles } from './files.js';
 
 const INCLUDE_RE = /^\s*-?include\s+docker\.mk\s*$/m;
 
@@ -107,10 +107,7 @@ export default class DockerGenerator extends OptionsGenerator {
   writing(): void {
     const data = templateData(this.answers as Answers, this.facts);
     writeImageFiles(this, data);
-    this.renderExtras(
-      DOCKER_FILES.map((f) => f.template),
-      data,
-    );
+    this.renderExtras(IMAGE_TEMPLATES, data);
     const makefile = this.destinationPath('Makefile');
     if (!existsSync(makefile)) return;
     const current = readFileSync(makefile, 'utf8');
