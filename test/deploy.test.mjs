@@ -16,6 +16,7 @@ import { CLI, DOCKER, FIXTURES, helpers, runYes } from './helpers/generate.mjs';
 import { deploymentProblems, parseManifests } from './helpers/deploy.mjs';
 import { KUBERNETES_FILES, COMPOSE_FILES } from '../dist/generators/docker/files.js';
 import {
+  kubernetesName,
   GRACE_MARGIN_SECONDS,
   SHUTDOWN_DELAY_SECONDS,
   SHUTDOWN_TIMEOUT_SECONDS,
@@ -86,6 +87,26 @@ describe('--kubernetes --compose (app generator)', () => {
   });
 });
 
+describe('Kubernetes names from an image name', () => {
+  it('kubernetesName: dots and underscores become dashes, a letter first, at most 63', () => {
+    assert.equal(kubernetesName('svc'), 'svc');
+    assert.equal(kubernetesName('my.svc__x-y'), 'my-svc-x-y');
+    assert.equal(kubernetesName('9lives'), 'svc-9lives');
+    assert.equal(kubernetesName(`a${'b'.repeat(60)}.c.d`), `a${'b'.repeat(60)}-c`);
+    assert.equal(kubernetesName(`a${'b'.repeat(61)}.c`), `a${'b'.repeat(61)}`);
+  });
+  it('a dotted name: the objects take the label, the image keeps the name', async () => {
+    const result = await runYes({ name: 'my.svc', kubernetes: true });
+    const dep = manifest(result.cwd, 'deploy/kubernetes/deployment.yaml');
+    assert.deepEqual(deploymentProblems(dep, { port: 8080, name: 'my.svc' }), []);
+    assert.equal(dep.metadata.name, 'my-svc');
+    assert.equal(manifest(result.cwd, 'deploy/kubernetes/service.yaml').metadata.name, 'my-svc');
+    assert.deepEqual(manifest(result.cwd, 'deploy/kubernetes/kustomization.yaml').images, [
+      { name: 'my.svc', newTag: 'latest' },
+    ]);
+  });
+});
+
 describe('--kubernetes and --compose are off by default', () => {
   it('writes neither', async () => {
     const result = await runYes({ name: 'plain' });
@@ -145,6 +166,32 @@ describe('the options through every channel', () => {
   });
 });
 
+describe('go-minimal docker --kubernetes on a module that lacks a probe path', () => {
+  it('says which path the probes need that the code does not mention (cmd-api has /healthz only)', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'gm-deploy-')), 'cmd-api');
+    cpSync(join(FIXTURES, 'cmd-api'), dir, { recursive: true });
+    const r = spawnSync(process.execPath, [CLI, 'docker', dir, '--main', './cmd/api', '--kubernetes', '--yes'], {
+      encoding: 'utf8',
+      stdin: 'ignore',
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(
+      r.stdout + r.stderr,
+      /\nnote: deploy\/kubernetes\/deployment\.yaml probes .* \.\/cmd\/api does not mention \/readyz: serve it/,
+    );
+  });
+  it('says nothing of the kind without --kubernetes', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'gm-deploy-')), 'cmd-api');
+    cpSync(join(FIXTURES, 'cmd-api'), dir, { recursive: true });
+    const r = spawnSync(process.execPath, [CLI, 'docker', dir, '--main', './cmd/api', '--yes'], {
+      encoding: 'utf8',
+      stdin: 'ignore',
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.doesNotMatch(r.stdout + r.stderr, /probes GET/);
+  });
+});
+
 describe('the static Deployment check fails on each broken manifest', () => {
   /** @type {any} */
   let good;
@@ -190,6 +237,7 @@ describe('the static Deployment check fails on each broken manifest', () => {
     ],
     ['no memory limit', (d) => delete c(d).resources.limits, /^a memory limit$/],
     ['another port', (d) => (c(d).ports[0].containerPort = 8080), /^containerPort 9090$/],
+    ['a dotted object name', (d) => (d.metadata.name = 'my.svc'), /^RFC 1035 names/],
   ];
   for (const [title, mutate, expected] of mutations) {
     it(title, () => {

@@ -45,6 +45,17 @@ export const TERMINATION_GRACE_SECONDS = SHUTDOWN_DELAY_SECONDS + SHUTDOWN_TIMEO
  */
 export const POD_RESOURCES = { cpuRequest: '50m', memoryRequest: '64Mi', memoryLimit: '128Mi' } as const;
 
+/**
+ * The service's name as Kubernetes objects take it: a Service and a container need an RFC 1035
+ * label (lowercase letters, digits and '-', a letter first, at most 63), which an image name
+ * (`my.svc`, `my_svc`, `9lives`) need not be. Runs of '.' and '_' become '-'; a leading digit
+ * gets an `svc-` prefix.
+ */
+export function kubernetesName(name: string): string {
+  const dashed = name.replace(/[._]+/g, '-');
+  return (/^[a-z]/.test(dashed) ? dashed : `svc-${dashed}`).slice(0, 63).replace(/-+$/, '');
+}
+
 /** Renders a JSON array of strings the way Dockerfile exec form expects. */
 export function execForm(args: string[]): string {
   return `[${args.map((a) => JSON.stringify(a)).join(', ')}]`;
@@ -81,6 +92,8 @@ export interface TemplateData extends Answers {
   terminationGraceSeconds: number;
   resources: typeof POD_RESOURCES;
   nonrootUid: number;
+  /** Object, container and label name in the Kubernetes manifests (see kubernetesName). */
+  k8sName: string;
 }
 
 /** What an existing module adds to the answers (the app generator's new project has none of it). */
@@ -121,6 +134,7 @@ export function templateData(answers: Answers, project: ProjectFacts = {}): Temp
     terminationGraceSeconds: TERMINATION_GRACE_SECONDS,
     resources: POD_RESOURCES,
     nonrootUid: NONROOT_UID,
+    k8sName: kubernetesName(answers.name),
   };
 }
 

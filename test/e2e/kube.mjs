@@ -148,18 +148,53 @@ export async function playAndCheck(dep, dir) {
  * concurrent runs never share containers or networks.
  * @param {string} dir @param {string} project @param {string[]} args
  */
-export const compose = (dir, project, args) =>
+const compose = (dir, project, args) =>
   eng.exec('podman-compose', ['-p', project, ...args], { cwd: dir, timeoutMs: 5 * 60_000, allowFail: true });
 
 /** Containers of a compose project (podman-compose labels them). @param {string} project */
-export async function composeContainers(project) {
-  const r = await eng.engine([
-    'ps',
-    '-a',
-    '--filter',
-    `label=io.podman.compose.project=${project}`,
-    '--format',
-    '{{.Names}}',
-  ]);
+async function composeContainers(project) {
+  const filter = `label=io.podman.compose.project=${project}`;
+  const r = await eng.engine(['ps', '-a', '--filter', filter, '--format', '{{.Names}}']);
   return r.stdout.split('\n').filter(Boolean);
+}
+
+/**
+ * `podman-compose -f file up -d` in a generated project, then: /healthz answers on the published
+ * port, the image's own health check passes, the container is read-only with no capabilities and
+ * no-new-privileges, `stop` ends it with exit code 0, `down` exits 0 and leaves no container.
+ * Cleans up whatever happens (podman-compose 1.0.3's down leaves the project network behind).
+ * @param {string} dir @param {string} file @param {number} port
+ * @returns {Promise<{ upMs: number }>}
+ */
+export async function composeUpAndCheck(dir, file, port) {
+  const project = eng.uniqueName('gmk');
+  const t0 = Date.now();
+  try {
+    const up = await compose(dir, project, ['-f', file, 'up', '-d']);
+    assert.equal(up.code, 0, up.all);
+    const upMs = Date.now() - t0;
+    const [ctr] = await composeContainers(project);
+    assert.ok(ctr, 'a container');
+    await eng.waitForHttp(`http://127.0.0.1:${port}/healthz`, { status: 200 });
+    assert.equal(await eng.healthcheckRun(ctr), 0, 'healthcheck run');
+    assert.equal(await eng.healthStatus(ctr), 'healthy');
+    const info = await eng.inspectContainer(ctr);
+    assert.equal(info.HostConfig.ReadonlyRootfs, true, 'read_only');
+    assert.deepEqual(info.EffectiveCaps ?? [], [], 'cap_drop ALL');
+    const opts = info.HostConfig.SecurityOpt ?? [];
+    assert.ok(
+      opts.some((/** @type {string} */ o) => o.startsWith('no-new-privileges')),
+      `no-new-privileges: ${opts}`,
+    );
+    const stop = await compose(dir, project, ['-f', file, 'stop']);
+    assert.equal(stop.code, 0, stop.all);
+    assert.equal((await eng.inspectContainer(ctr)).State.ExitCode, 0, 'SIGTERM: a clean drain');
+    const down = await compose(dir, project, ['-f', file, 'down']);
+    assert.equal(down.code, 0, down.all);
+    assert.deepEqual(await composeContainers(project), []);
+    return { upMs };
+  } finally {
+    for (const c of await composeContainers(project)) await eng.remove(c);
+    await eng.engine(['network', 'rm', '-f', `${project}_default`], { allowFail: true });
+  }
 }

@@ -6,9 +6,10 @@
 // - `podman kube play` runs the built Deployment: uid 65532, read-only root, probes answer,
 //   /healthz through the published port, `podman kube down` drains it; and three broken manifests
 //   (a probe on a wrong path, a root user, a grace period shorter than the drain) each fail;
-// - podman-compose brings compose.yaml up to healthy, stops it with exit code 0, and down.
+// - podman-compose brings compose.yaml up to healthy, stops it with exit code 0, and down; a
+//   compose.yaml without read_only and cap_drop fails.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -20,7 +21,7 @@ import { deploymentProblems, parseManifests } from '../helpers/deploy.mjs';
 import { generate, run as runCmd } from './golevel.mjs';
 import { DOCKER, makeImage } from './imagecheck.mjs';
 import { KUSTOMIZE, kustomizeBin } from './gotools.mjs';
-import { compose, composeContainers, forPodman, playAndCheck } from './kube.mjs';
+import { composeUpAndCheck, forPodman, playAndCheck } from './kube.mjs';
 import { NEWEST_GO } from './matrix.mjs';
 import { findGo, have, missing } from './tools.mjs';
 
@@ -72,6 +73,7 @@ describe('--kubernetes --compose with the real tools', { skip }, () => {
   });
   after(async () => {
     if (image) await eng.removeImage(image, { force: true });
+    await eng.removeImage(`localhost/${NAME}:dev`, { force: true }); // podman-compose's build
     if (Object.keys(figures).length) console.log(`\nkubernetes/compose e2e: ${JSON.stringify(figures)}`);
   });
 
@@ -129,37 +131,17 @@ describe('--kubernetes --compose with the real tools', { skip }, () => {
     }
   });
 
-  it('podman-compose: up, healthy (the image’s own health check), stop with exit code 0, down', async () => {
-    const project = eng.uniqueName('gmk');
-    const t0 = Date.now();
-    try {
-      const up = await compose(dir, project, ['up', '-d']);
-      assert.equal(up.code, 0, up.all);
-      figures['podman-compose up ms'] = Date.now() - t0;
-      const [ctr] = await composeContainers(project);
-      assert.ok(ctr, 'a container');
-      await eng.waitForHttp(`http://127.0.0.1:${port}/healthz`, { status: 200 });
-      assert.equal(await eng.healthcheckRun(ctr), 0, 'healthcheck run');
-      assert.equal(await eng.healthStatus(ctr), 'healthy');
-      const info = await eng.inspectContainer(ctr);
-      assert.equal(info.HostConfig.ReadonlyRootfs, true, 'read_only');
-      assert.deepEqual(info.EffectiveCaps ?? [], [], 'cap_drop ALL');
-      assert.ok(
-        info.HostConfig.SecurityOpt.some((o) => o.startsWith('no-new-privileges')),
-        `${info.HostConfig.SecurityOpt}`,
-      );
-      const stop = await compose(dir, project, ['stop']);
-      assert.equal(stop.code, 0, stop.all);
-      assert.equal((await eng.inspectContainer(ctr)).State.ExitCode, 0, 'SIGTERM: a clean drain');
-      const down = await compose(dir, project, ['down']);
-      assert.equal(down.code, 0, down.all);
-      assert.deepEqual(await composeContainers(project), []);
-    } finally {
-      for (const c of await composeContainers(project)) await eng.remove(c);
-      // podman-compose 1.0.3's down leaves the project network behind.
-      await eng.engine(['network', 'rm', '-f', `${project}_default`], { allowFail: true });
-      await eng.removeImage(`localhost/${NAME}:dev`, { force: true });
-    }
+  it('podman-compose: up, healthy (the image’s own health check), read-only, stop with exit code 0, down', async () => {
+    const { upMs } = await composeUpAndCheck(dir, 'compose.yaml', port);
+    figures['podman-compose up ms'] = upMs;
+  });
+
+  it('a compose.yaml without read_only and cap_drop fails that check', async () => {
+    const text = readFileSync(join(dir, 'compose.yaml'), 'utf8');
+    const broken = text.replace(/^ {4}read_only: true\n {4}cap_drop: \[ALL\]\n/m, '');
+    assert.notEqual(broken, text, 'the mutation applies');
+    writeFileSync(join(dir, 'compose.broken.yaml'), broken);
+    await assert.rejects(composeUpAndCheck(dir, 'compose.broken.yaml', port), /read_only/);
   });
 
   it('compose.yaml keeps the develop.watch rebuild loop (podman-compose ignores it; docker compose runs it)', () => {

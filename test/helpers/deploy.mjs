@@ -74,6 +74,10 @@ export function deploymentProblems(dep, expect) {
   const containers = pod.containers ?? [];
   need(containers.length === 1, `one container (found ${containers.length})`);
   const c = containers[0] ?? {};
+  // Service and container names are RFC 1035 labels; the Deployment's name is used for both.
+  const label = (/** @type {unknown} */ s) =>
+    typeof s === 'string' && s.length <= 63 && /^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(s);
+  need(label(dep?.metadata?.name) && label(c.name), `RFC 1035 names (found ${dep?.metadata?.name}, ${c.name})`);
   const csc = c.securityContext ?? {};
   const effective = (/** @type {string} */ key) => csc[key] ?? psc[key];
   // The restricted Pod Security Standard (pod or container level).
