@@ -20,7 +20,7 @@ import * as eng from '../../engine/index.mjs';
 import { deploymentProblems, parseManifests } from '../helpers/deploy.mjs';
 import { generate, run as runCmd } from './golevel.mjs';
 import { DOCKER, makeImage } from './imagecheck.mjs';
-import { KUSTOMIZE, kustomizeBin } from './gotools.mjs';
+import { KUSTOMIZE, composeCheckBin, kustomizeBin } from './gotools.mjs';
 import { composeUpAndCheck, forPodman, playAndCheck } from './kube.mjs';
 import { NEWEST_GO } from './matrix.mjs';
 import { findGo, have, missing } from './tools.mjs';
@@ -144,8 +144,20 @@ describe('--kubernetes --compose with the real tools', { skip }, () => {
     await assert.rejects(composeUpAndCheck(dir, 'compose.broken.yaml', port), /read_only/);
   });
 
-  it('compose.yaml keeps the develop.watch rebuild loop (podman-compose ignores it; docker compose runs it)', () => {
-    const svc = parseManifests(readFileSync(join(dir, 'compose.yaml'), 'utf8'))[0].services[NAME];
-    assert.deepEqual(svc.develop.watch, [{ action: 'rebuild', path: '.' }]);
+  it('compose.yaml is valid by the Compose Specification (compose-go), with a develop.watch rebuild loop', async () => {
+    const bin = await composeCheckBin();
+    const out = (await runCmd(cell, bin, [join(dir, 'compose.yaml')])).stdout;
+    const watch = JSON.parse(out)[NAME];
+    assert.deepEqual(
+      watch.map((/** @type {any} */ w) => [w.action, w.path]),
+      [['rebuild', dir]],
+    );
+    // podman-compose 1.0.3 ignores develop.watch; compose-go, Docker Compose's loader, refuses a bad one:
+    writeFileSync(
+      join(dir, 'compose.badwatch.yaml'),
+      readFileSync(join(dir, 'compose.yaml'), 'utf8').replace('action: rebuild', 'action: rebuilt'),
+    );
+    const bad = await runCmd(cell, bin, [join(dir, 'compose.badwatch.yaml')], { allowFail: true });
+    assert.match(bad.all, /develop\.watch\.0\.action value must be one of/);
   });
 });
