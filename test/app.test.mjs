@@ -26,11 +26,13 @@ describe('--yes with defaults', () => {
       'bot',
       'cgo',
       'ci',
+      'compose',
       'generator',
       'generatorPackage',
       'generatorVersion',
       'goVersion',
       'healthcheck',
+      'kubernetes',
       'main',
       'modulePath',
       'name',
@@ -224,6 +226,8 @@ describe('stored answers (.yo-rc.json)', () => {
       healthcheck: false,
       ci: 'gitlab',
       bot: 'none',
+      kubernetes: true,
+      compose: false,
     };
     const result = await helpers
       .run(APP)
@@ -236,12 +240,20 @@ describe('stored answers (.yo-rc.json)', () => {
     result.assertNoFileContent('Dockerfile', /HEALTHCHECK/);
     result.assertFile('.gitlab-ci.yml');
     result.assertNoFile(['.github/workflows/ci.yml', 'renovate.json']);
+    result.assertFileContent('deploy/kubernetes/deployment.yaml', /^ {14}containerPort: 7070$/m);
+    result.assertNoFile('compose.yaml');
   });
   it('asks only what is not stored or flagged', async () => {
     const result = await helpers
       .run(APP)
       .withOptions({ skipInstall: true, port: '9000', ci: 'none' })
-      .withYoRcConfig('generator-go-minimal', { name: 'half', base: 'distroless', bot: 'none' })
+      .withYoRcConfig('generator-go-minimal', {
+        name: 'half',
+        base: 'distroless',
+        bot: 'none',
+        kubernetes: false,
+        compose: true,
+      })
       .withAnswers({ modulePath: 'example.com/half', goVersion: '1.23', healthcheck: true });
     assert.deepEqual(result.askedQuestions.map((q) => q.name).sort(), ['goVersion', 'healthcheck', 'modulePath']);
   });
@@ -282,6 +294,8 @@ describe('prompts', () => {
           healthcheck: false,
           ci: 'gitlab',
           bot: 'renovate',
+          kubernetes: true,
+          compose: true,
         },
         {
           callback(answer, { question }) {
@@ -292,10 +306,24 @@ describe('prompts', () => {
           },
         },
       );
-    assert.deepEqual(seen, ['name', 'modulePath', 'goVersion', 'base', 'port', 'healthcheck', 'ci', 'bot']);
+    assert.deepEqual(seen, [
+      'name',
+      'modulePath',
+      'goVersion',
+      'base',
+      'port',
+      'healthcheck',
+      'ci',
+      'bot',
+      'kubernetes',
+      'compose',
+    ]);
     result.assertFileContent('go.mod', /^module example\.com\/asked\/v3$/m);
     result.assertFileContent('Dockerfile', /^EXPOSE 6060$/m);
-    result.assertJsonFileContent('.yo-rc.json', { 'generator-go-minimal': { port: 6060, healthcheck: false } });
+    result.assertJsonFileContent('.yo-rc.json', {
+      'generator-go-minimal': { port: 6060, healthcheck: false, kubernetes: true, compose: true },
+    });
+    result.assertFile(['deploy/kubernetes/deployment.yaml', 'compose.yaml']);
   });
   it("each prompt's validate rejects a bad answer with the accepted values", async () => {
     const bad = { name: 'UPPER', modulePath: 'x//y', goVersion: '1.20', base: 'ubuntu', port: '99999' };

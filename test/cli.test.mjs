@@ -36,7 +36,7 @@ describe('go-minimal (bin)', () => {
     assert.match(readFileSync(join(dir, 'go.mod'), 'utf8'), /^module example\.com\/hello-svc$/m);
     assert.match(
       r.stdout + r.stderr,
-      /go-minimal '.*Hello Svc' --name hello-svc --module-path example\.com\/hello-svc --go-version 1\.23 --base scratch --port 8080 --healthcheck --ci github --bot renovate --yes/,
+      /go-minimal '.*Hello Svc' --name hello-svc --module-path example\.com\/hello-svc --go-version 1\.23 --base scratch --port 8080 --healthcheck --ci github --bot renovate --no-kubernetes --no-compose --yes/,
     );
   });
   it('the replayed command writes the same tree', () => {
@@ -145,7 +145,7 @@ describe('go-minimal docker (bin)', () => {
     assert.match(r.stderr + r.stdout, /add the line `-include docker\.mk`/);
     assert.match(
       r.stderr + r.stdout,
-      /go-minimal docker .* --main \.\/cmd\/api --no-cgo --name api --base scratch --port 8080 --ci github --bot renovate --yes/,
+      /go-minimal docker .* --main \.\/cmd\/api --no-cgo --name api --base scratch --port 8080 --ci github --bot renovate --no-kubernetes --no-compose --yes/,
     );
   });
   it('no go.mod: one line, exit 1, nothing written', () => {

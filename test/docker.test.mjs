@@ -137,7 +137,17 @@ describe('docker generator: cmd/a + cmd/b', () => {
         .cd(fixture('cmd-multi'))
         .withOptions({ skipInstall: true })
         .withAnswers(
-          { main: './cmd/a', cgo: false, name: 'a', base: 'distroless', port: '8080', ci: 'none', bot: 'none' },
+          {
+            main: './cmd/a',
+            cgo: false,
+            name: 'a',
+            base: 'distroless',
+            port: '8080',
+            ci: 'none',
+            bot: 'none',
+            kubernetes: true,
+            compose: false,
+          },
           {
             callback(answer, { question }) {
               if (question.name === 'main')
@@ -151,9 +161,12 @@ describe('docker generator: cmd/a + cmd/b', () => {
         );
       assert.deepEqual(
         result.askedQuestions.map((q) => q.name),
-        ['main', 'cgo', 'name', 'base', 'port', 'ci', 'bot'],
+        ['main', 'cgo', 'name', 'base', 'port', 'ci', 'bot', 'kubernetes', 'compose'],
       );
       result.assertFileContent('Dockerfile', /-o \/out\/usr\/local\/bin\/a \.\/cmd\/a$/m);
+      // go-minimal docker offers the manifests for an existing module too.
+      result.assertFileContent('deploy/kubernetes/deployment.yaml', /^ {10}image: a$/m);
+      result.assertNoFile('compose.yaml');
     } finally {
       restore();
     }

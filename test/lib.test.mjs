@@ -315,7 +315,17 @@ describe('derived from the option table', () => {
     }
     assert.deepEqual(APP_OPTION_NAMES, optionNames('app'));
     assert.deepEqual(DOCKER_OPTION_NAMES, optionNames('docker'));
-    assert.deepEqual(DOCKER_OPTION_NAMES, ['main', 'cgo', 'name', 'base', 'port', 'ci', 'bot']);
+    assert.deepEqual(DOCKER_OPTION_NAMES, [
+      'main',
+      'cgo',
+      'name',
+      'base',
+      'port',
+      'ci',
+      'bot',
+      'kubernetes',
+      'compose',
+    ]);
   });
   it('asks what a default reads before the default', () => {
     const before = (names, first, then) =>
@@ -334,7 +344,7 @@ describe('derived from the option table', () => {
     assert.deepEqual(fixedAnswers('docker'), {});
     assert.deepEqual(storedNames('docker'), DOCKER_OPTION_NAMES);
     const answers = { port: 1, base: 'alpine', goVersion: '1.26', name: 'x', main: '.', cgo: true, ci: 'none' };
-    assert.deepEqual(Object.entries(storedAnswers('docker', answers)), [
+    assert.deepEqual(Object.entries(storedAnswers('docker', { ...answers, kubernetes: true, compose: false })), [
       ['main', '.'],
       ['cgo', true],
       ['name', 'x'],
@@ -342,6 +352,8 @@ describe('derived from the option table', () => {
       ['port', 1],
       ['ci', 'none'],
       ['bot', undefined],
+      ['kubernetes', true],
+      ['compose', false],
     ]);
   });
   it("the schema's ranges are the table's bounds, for integer options only", () => {

@@ -27,6 +27,36 @@ export const GO_BUILD_FLAGS = '-trimpath -buildvcs=false';
  */
 export const IMAGE_BUDGET_MB: Readonly<Record<Answers['base'], number>> = { scratch: 20, distroless: 25, alpine: 30 };
 
+/**
+ * The generated main.go's drain, in seconds (its SHUTDOWN_DELAY and SHUTDOWN_TIMEOUT defaults):
+ * /readyz answers 503 for the delay while requests are still served, then in-flight requests get
+ * the timeout to finish. main.go, the Kubernetes manifests and compose.yaml all print these.
+ */
+export const SHUTDOWN_DELAY_SECONDS = 2;
+export const SHUTDOWN_TIMEOUT_SECONDS = 5;
+/** After the drain: time for the process to exit and its logs to flush before SIGKILL. */
+export const GRACE_MARGIN_SECONDS = 3;
+/** terminationGracePeriodSeconds (Kubernetes) and stop_grace_period (Compose): the whole drain plus the margin. */
+export const TERMINATION_GRACE_SECONDS = SHUTDOWN_DELAY_SECONDS + SHUTDOWN_TIMEOUT_SECONDS + GRACE_MARGIN_SECONDS;
+
+/**
+ * The pod's resources. Memory is the limit GOMEMLIMIT reads (downward API), so the GC works
+ * harder before the kernel's OOM killer would. No CPU limit: it throttles a Go service's GC
+ * and latency; the request alone schedules it.
+ */
+export const POD_RESOURCES = { cpuRequest: '50m', memoryRequest: '64Mi', memoryLimit: '128Mi' } as const;
+
+/**
+ * The service's name as Kubernetes objects take it: a Service and a container need an RFC 1035
+ * label (lowercase letters, digits and '-', a letter first, at most 63), which an image name
+ * (`my.svc`, `my_svc`, `9lives`) need not be. Runs of '.' and '_' become '-'; a leading digit
+ * gets an `svc-` prefix.
+ */
+export function kubernetesName(name: string): string {
+  const dashed = name.replace(/[._]+/g, '-');
+  return (/^[a-z]/.test(dashed) ? dashed : `svc-${dashed}`).slice(0, 63).replace(/-+$/, '');
+}
+
 /** Renders a JSON array of strings the way Dockerfile exec form expects. */
 export function execForm(args: string[]): string {
   return `[${args.map((a) => JSON.stringify(a)).join(', ')}]`;
@@ -62,6 +92,14 @@ export interface TemplateData extends Answers {
   /** Each pinned action's `uses:` value (ci.ts). */
   uses: Readonly<Record<ActionName, string>>;
   ciImages: typeof CI_IMAGES;
+  shutdownDelaySeconds: number;
+  shutdownTimeoutSeconds: number;
+  graceMarginSeconds: number;
+  terminationGraceSeconds: number;
+  resources: typeof POD_RESOURCES;
+  nonrootUid: number;
+  /** Object, container and label name in the Kubernetes manifests (see kubernetesName). */
+  k8sName: string;
 }
 
 /** What an existing module adds to the answers (the app generator's new project has none of it). */
@@ -99,6 +137,13 @@ export function templateData(answers: Answers, project: ProjectFacts = {}): Temp
     goMinor: answers.goVersion.split('.').slice(0, 2).join('.'),
     uses: USES,
     ciImages: CI_IMAGES,
+    shutdownDelaySeconds: SHUTDOWN_DELAY_SECONDS,
+    shutdownTimeoutSeconds: SHUTDOWN_TIMEOUT_SECONDS,
+    graceMarginSeconds: GRACE_MARGIN_SECONDS,
+    terminationGraceSeconds: TERMINATION_GRACE_SECONDS,
+    resources: POD_RESOURCES,
+    nonrootUid: NONROOT_UID,
+    k8sName: kubernetesName(answers.name),
   };
 }
 

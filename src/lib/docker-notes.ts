@@ -4,7 +4,7 @@
  */
 import { NONROOT_UID, needsTzdata, type ProjectFacts } from './derive.js';
 import type { Answers } from './options.js';
-import type { Project } from './project.js';
+import { PROBE_PATHS, type Project } from './project.js';
 
 /** Lines on the port, time zones, //go:embed, an existing .dockerignore and indirect cgo modules. */
 export function dockerNotes(a: Answers, project: Project, facts: ProjectFacts, portFlag: boolean): string[] {
@@ -32,6 +32,13 @@ export function dockerNotes(a: Answers, project: Project, facts: ProjectFacts, p
   }
   if (facts.dockerignoreOwn !== undefined) {
     lines.push(".dockerignore: the project's own entries are kept, after ours (theirs win).");
+  }
+  const served = project.probePaths[a.main] ?? [];
+  const unserved = PROBE_PATHS.filter((path) => !served.includes(path));
+  if (a.kubernetes && unserved.length > 0) {
+    lines.push(
+      `note: deploy/kubernetes/deployment.yaml probes GET /healthz (startup, liveness) and /readyz (readiness), and ${where} does not mention ${unserved.join(' or ')}: serve ${unserved.length > 1 ? 'them' : 'it'} (/readyz answering 503 while draining), or change the probes.`,
+    );
   }
   for (const path of project.indirectCgo) {
     lines.push(

@@ -12,16 +12,18 @@ import { basename } from 'node:path';
 import { BOTS, CI_KINDS, type Bot, type CiKind } from './ci.js';
 import { BASES, type Base } from './images.js';
 import { GO_VERSIONS, defaultGoVersion, localGoMinor } from './go.js';
+import { booleanOption, choiceOption, integerOption, asString, kebab } from './option-kinds.js';
 import { quoteValue } from './quote.js';
+
+export { kebab };
+export { RUN_OPTIONS } from './run-options.js';
 import type { Project } from './project.js';
 import {
   MIN_GO_MINOR,
   sanitizeName,
   NAME_MAX,
-  validateChoice,
   validateGoVersion,
   validateModulePath,
-  validateInteger,
   validateName,
   type Validation,
 } from './validate.js';
@@ -40,6 +42,10 @@ export interface Answers {
   cgo: boolean;
   ci: CiKind;
   bot: Bot;
+  /** Write deploy/kubernetes/ (Deployment, Service, PodDisruptionBudget, kustomization). */
+  kubernetes: boolean;
+  /** Write compose.yaml. */
+  compose: boolean;
 }
 export type AnswerName = keyof Answers;
 
@@ -93,45 +99,6 @@ export interface OptionSpec<T> {
 export { sanitizeName };
 
 export type OptionTable = { [K in AnswerName]: OptionSpec<Answers[K]> };
-
-const asString = (raw: unknown): string | undefined =>
-  typeof raw === 'string' ? raw.trim() : typeof raw === 'number' ? String(raw) : undefined;
-
-type IntegerFields = 'kind' | 'accepted' | 'coerce' | 'validate';
-
-/** An integer option: its bounds give the accepted text, the validator and the schema's range. */
-function integerOption(
-  spec: Omit<OptionSpec<number>, IntegerFields> & { min: number; max: number },
-): OptionSpec<number> {
-  return {
-    ...spec,
-    kind: 'integer',
-    accepted: `an integer from ${spec.min} to ${spec.max}`,
-    coerce: (raw) => {
-      if (typeof raw === 'number') return raw;
-      const s = asString(raw);
-      // NaN fails validation, so the error can quote what was given.
-      return s === undefined ? undefined : /^[0-9]+$/.test(s) ? Number(s) : Number.NaN;
-    },
-    validate: validateInteger(spec.min, spec.max),
-  };
-}
-
-type ChoiceFields = 'kind' | 'accepted' | 'coerce' | 'validate';
-
-/** A choice option: its choices give the accepted text, the validator and the schema's enum. */
-function choiceOption<T extends string>(
-  spec: Omit<OptionSpec<T>, ChoiceFields> & { choices: readonly T[] },
-): OptionSpec<T> {
-  const accepted = spec.choices.join(', ');
-  return {
-    ...spec,
-    kind: 'choice',
-    accepted,
-    coerce: (raw) => asString(raw) as T | undefined,
-    validate: validateChoice(spec.choices),
-  };
-}
 
 export const OPTIONS: OptionTable = {
   name: {
@@ -197,18 +164,14 @@ export const OPTIONS: OptionTable = {
     default: (ctx) => (ctx.project && ctx.answers.main && ctx.project.ports[ctx.answers.main]) || 8080,
     prompt: { type: 'input', message: 'Port' },
   }),
-  healthcheck: {
+  healthcheck: booleanOption('healthcheck', {
     description: 'Add a -healthcheck flag and an image HEALTHCHECK',
     owners: { app: 6 },
     stored: true,
-    accepted: 'true or false (--healthcheck / --no-healthcheck)',
     defaultHelp: 'true',
-    kind: 'boolean',
     default: () => true,
-    coerce: (raw) => (typeof raw === 'boolean' ? raw : raw === 'true' ? true : raw === 'false' ? false : undefined),
-    validate: (value) => (typeof value === 'boolean' ? true : 'use true or false'),
     prompt: { type: 'confirm', message: 'Add a self-healthcheck (-healthcheck flag and image HEALTHCHECK)?' },
-  },
+  }),
   main: {
     description: 'Main package to build (docker generator)',
     owners: { docker: 1 },
@@ -232,19 +195,15 @@ export const OPTIONS: OptionTable = {
       /^\.(\/[A-Za-z0-9_.-]+)*$/.test(value) && !value.includes('/..') ? true : 'use . or ./cmd/<name>',
     prompt: { type: 'select', message: 'Main package to build' },
   },
-  cgo: {
+  cgo: booleanOption('cgo', {
     description: 'Build with cgo, on alpine (docker generator)',
     owners: { docker: 2 },
     fixedBy: { app: false },
     stored: true,
-    accepted: 'true or false (--cgo / --no-cgo)',
     defaultHelp: 'true when the code imports "C" or requires a cgo-only module',
-    kind: 'boolean',
     default: (ctx) => (ctx.project?.cgoReasons.length ?? 0) > 0,
-    coerce: (raw) => (typeof raw === 'boolean' ? raw : raw === 'true' ? true : raw === 'false' ? false : undefined),
-    validate: (value) => (typeof value === 'boolean' ? true : 'use true or false'),
     prompt: { type: 'confirm', message: 'The code needs cgo. Build with cgo on alpine (musl)?' },
-  },
+  }),
   // ci.ts: the files each writes, the pinned actions, and the one pair refused (dependabot on GitLab).
   ci: choiceOption({
     description: 'CI files: test, image and signed multi-arch release',
@@ -263,6 +222,23 @@ export const OPTIONS: OptionTable = {
     choices: BOTS,
     default: () => 'renovate',
     prompt: { type: 'select', message: 'Dependency update bot' },
+  }),
+  kubernetes: booleanOption('kubernetes', {
+    description:
+      'Write Kubernetes manifests (deploy/kubernetes: Deployment, Service, PodDisruptionBudget, kustomization)',
+    owners: { app: 9, docker: 8 },
+    stored: true,
+    defaultHelp: 'false',
+    default: () => false,
+    prompt: { type: 'confirm', message: 'Add Kubernetes manifests (deploy/kubernetes, kustomize)?' },
+  }),
+  compose: booleanOption('compose', {
+    description: 'Write compose.yaml (build, run read-only, rebuild on change with watch)',
+    owners: { app: 10, docker: 9 },
+    stored: true,
+    defaultHelp: 'false',
+    default: () => false,
+    prompt: { type: 'confirm', message: 'Add a compose.yaml (docker compose / podman-compose)?' },
   }),
 };
 
@@ -311,69 +287,6 @@ export function optionHelp(name: AnswerName, style: 'help' | 'schema'): string {
   const { description, accepted, defaultHelp } = OPTIONS[name];
   const what = `${description}: ${accepted}`;
   return style === 'schema' ? what : `${what}. Default: ${defaultHelp}.`;
-}
-
-/** Options that steer a run rather than shape the project, and the commands that take them. */
-export const RUN_OPTIONS = {
-  yes: {
-    type: 'boolean',
-    alias: 'y',
-    for: ['app', 'docker', 'update'],
-    description: 'Accept defaults for every unanswered question: no prompt at all',
-  },
-  preset: {
-    type: 'string',
-    alias: undefined,
-    for: ['app', 'docker', 'update'],
-    value: '<file>',
-    description:
-      'A team preset file (JSON): defaults, locked options, templatesDir. Default: .go-minimal.json in the folder, a parent or ~',
-  },
-  force: { type: 'boolean', alias: 'f', for: ['app', 'docker'], description: 'Overwrite existing files that differ' },
-  skipInstall: { type: 'boolean', alias: undefined, for: ['app'], description: 'Do not run go mod tidy' },
-  from: {
-    type: 'string',
-    alias: undefined,
-    for: ['update'],
-    value: '<version|tarball|folder>',
-    description:
-      'What renders the base: a released version (fetched with npm, cache first), a package tarball, or a package folder. Default: the version recorded in .yo-rc.json',
-  },
-  check: {
-    type: 'boolean',
-    alias: undefined,
-    for: ['update'],
-    description: 'Write nothing; exit 0 when up to date, 1 when an update would change files (listed)',
-  },
-  allowDirty: {
-    type: 'boolean',
-    alias: undefined,
-    for: ['update'],
-    description:
-      'Update even when git shows uncommitted changes in the folder (by default refused, so that the update is one reviewable diff)',
-  },
-  verify: {
-    type: 'boolean',
-    alias: undefined,
-    for: ['update'],
-    negatable: true,
-    description:
-      'After a clean merge, run go vet, go test and make verify (with a container engine); --no-verify skips them. Default: true',
-  },
-} as const satisfies Record<
-  string,
-  {
-    type: 'boolean' | 'string';
-    alias: string | undefined;
-    for: readonly CommandName[];
-    value?: string;
-    negatable?: boolean;
-    description: string;
-  }
->;
-
-export function kebab(name: string): string {
-  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
 /** The stored config file (yeoman's), named in error messages and written last. */

@@ -156,6 +156,8 @@ export interface Project {
   healthcheckMains: string[];
   /** Main packages that mention a health endpoint path. */
   healthEndpointMains: string[];
+  /** Which of the Kubernetes probes' paths (/healthz, /readyz) each main package mentions. */
+  probePaths: Record<string, string[]>;
   /** The port found in a main package's code, per main. */
   ports: Record<string, number>;
   /** Where each of `ports` came from (a literal, a flag's or variable's default). */
@@ -166,6 +168,9 @@ export interface Project {
   loadsLocation: boolean;
   hasVendor: boolean;
 }
+
+/** The paths the generated Kubernetes probes GET: liveness and startup, readiness. */
+export const PROBE_PATHS = ['/healthz', '/readyz'] as const;
 
 /** `.` or `./cmd/api` for a package folder relative to root. */
 const pkgPath = (dir: string): string => (dir === '.' ? '.' : `./${dir}`);
@@ -187,6 +192,7 @@ export function readProject(root: string, options: { useGo?: boolean } = {}): Pr
     indirectCgo: [],
     healthcheckMains: [],
     healthEndpointMains: [],
+    probePaths: {},
     ports: {},
     portSources: {},
     embeds: [],
@@ -200,6 +206,7 @@ export function readProject(root: string, options: { useGo?: boolean } = {}): Pr
     project.mains.push(pkg);
     if (HEALTHCHECK_FLAG.test(all)) project.healthcheckMains.push(pkg);
     if (/"(?:GET )?\/(?:healthz|health|livez)"/.test(all)) project.healthEndpointMains.push(pkg);
+    project.probePaths[pkg] = PROBE_PATHS.filter((path) => new RegExp(`"(?:GET )?${path}"`).test(all));
     const port = detectPort(all);
     if (port) {
       project.ports[pkg] = port.port;

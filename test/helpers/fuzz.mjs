@@ -99,6 +99,8 @@ const NEAR_TEXT = {
   cgo: boolText,
   ci: fc.oneof(fc.constantFrom(...CI_KINDS, 'GitHub', ' gitlab', 'jenkins', ''), mutated(fc.constantFrom(...CI_KINDS))),
   bot: fc.oneof(fc.constantFrom(...BOTS, 'Renovate', 'snyk', ''), mutated(fc.constantFrom(...BOTS))),
+  kubernetes: boolText,
+  compose: boolText,
 };
 
 /** Near-valid values as a JSON file holds them: typed values, and the same as text. */
@@ -107,6 +109,8 @@ const NEAR_JSON = {
   port: fc.oneof(port, fc.double({ min: -1, max: 70000 }), portText),
   healthcheck: boolJson,
   cgo: boolJson,
+  kubernetes: boolJson,
+  compose: boolJson,
 };
 
 const weighted = (near, junk) => fc.oneof({ arbitrary: near, weight: 4 }, { arbitrary: junk, weight: 1 });

@@ -13,6 +13,35 @@ export const DOCKER_FILES: readonly FileEntry[] = [
   { template: 'verify/image_test.go.ejs', dest: 'verify/image_test.go' },
 ];
 
+/** `--kubernetes`: plain manifests and a kustomization (no Helm), under deploy/kubernetes. */
+export const KUBERNETES_FILES: readonly FileEntry[] = ['kustomization', 'deployment', 'service', 'pdb'].map((n) => ({
+  template: `deploy/kubernetes/${n}.yaml.ejs`,
+  dest: `deploy/kubernetes/${n}.yaml`,
+}));
+
+/** `--compose`: one compose.yaml. */
+export const COMPOSE_FILES: readonly FileEntry[] = [{ template: 'compose.yaml.ejs', dest: 'compose.yaml' }];
+
+/** Every template the write step may render: a preset's templatesDir overrides these, never adds them twice. */
+export const IMAGE_TEMPLATES: readonly string[] = [
+  ...[...DOCKER_FILES, ...KUBERNETES_FILES, ...COMPOSE_FILES].map((f) => f.template),
+  ...ALL_CI_TEMPLATES,
+];
+
+/**
+ * The files the answers ask for: the image files always, the CI and bot files of the choices, the
+ * manifests and compose.yaml when enabled.
+ */
+export function imageFiles(data: Pick<TemplateData, 'kubernetes' | 'compose' | 'ci' | 'bot'>): FileEntry[] {
+  return [
+    ...DOCKER_FILES,
+    ...CI_FILES[data.ci],
+    ...BOT_FILES[data.bot],
+    ...(data.kubernetes ? KUBERNETES_FILES : []),
+    ...(data.compose ? COMPOSE_FILES : []),
+  ];
+}
+
 /** The line that makes an existing Makefile offer the image targets (`-`: a missing docker.mk breaks nothing). */
 export const INCLUDE_LINE = '-include docker.mk';
 
@@ -21,8 +50,5 @@ export const INCLUDE_LINE = '-include docker.mk';
  * it for an existing module, the app generator for its new one (one Dockerfile template).
  */
 export function writeImageFiles(gen: OptionsGenerator, data: TemplateData): void {
-  gen.renderFiles([...DOCKER_FILES, ...CI_FILES[data.ci], ...BOT_FILES[data.bot]], data, templatesPath('docker'));
+  gen.renderFiles(imageFiles(data), data, templatesPath('docker'));
 }
-
-/** Every template of this step, written or not: a preset's file of the same path is an override, never an extra. */
-export const IMAGE_TEMPLATES: readonly string[] = [...DOCKER_FILES.map((f) => f.template), ...ALL_CI_TEMPLATES];

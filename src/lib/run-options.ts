@@ -1,0 +1,61 @@
+/** The options that steer a run rather than shape the project (flags.ts lists them after the table's). */
+import type { CommandName } from './options.js';
+
+/** Options that steer a run rather than shape the project, and the commands that take them. */
+export const RUN_OPTIONS = {
+  yes: {
+    type: 'boolean',
+    alias: 'y',
+    for: ['app', 'docker', 'update'],
+    description: 'Accept defaults for every unanswered question: no prompt at all',
+  },
+  preset: {
+    type: 'string',
+    alias: undefined,
+    for: ['app', 'docker', 'update'],
+    value: '<file>',
+    description:
+      'A team preset file (JSON): defaults, locked options, templatesDir. Default: .go-minimal.json in the folder, a parent or ~',
+  },
+  force: { type: 'boolean', alias: 'f', for: ['app', 'docker'], description: 'Overwrite existing files that differ' },
+  skipInstall: { type: 'boolean', alias: undefined, for: ['app'], description: 'Do not run go mod tidy' },
+  from: {
+    type: 'string',
+    alias: undefined,
+    for: ['update'],
+    value: '<version|tarball|folder>',
+    description:
+      'What renders the base: a released version (fetched with npm, cache first), a package tarball, or a package folder. Default: the version recorded in .yo-rc.json',
+  },
+  check: {
+    type: 'boolean',
+    alias: undefined,
+    for: ['update'],
+    description: 'Write nothing; exit 0 when up to date, 1 when an update would change files (listed)',
+  },
+  allowDirty: {
+    type: 'boolean',
+    alias: undefined,
+    for: ['update'],
+    description:
+      'Update even when git shows uncommitted changes in the folder (by default refused, so that the update is one reviewable diff)',
+  },
+  verify: {
+    type: 'boolean',
+    alias: undefined,
+    for: ['update'],
+    negatable: true,
+    description:
+      'After a clean merge, run go vet, go test and make verify (with a container engine); --no-verify skips them. Default: true',
+  },
+} as const satisfies Record<
+  string,
+  {
+    type: 'boolean' | 'string';
+    alias: string | undefined;
+    for: readonly CommandName[];
+    value?: string;
+    negatable?: boolean;
+    description: string;
+  }
+>;

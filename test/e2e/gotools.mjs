@@ -1,0 +1,77 @@
+// Go tools the e2e proof runs, built through the Go module proxy once per e2e store (Node
+// built-ins and the engine only, so .ci/install-system can build them before `npm ci`):
+//   node test/e2e/gotools.mjs fetch
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { E2E_ROOT } from '../../engine/config.mjs';
+import { runCommand } from '../../engine/exec.mjs';
+
+/**
+ * kustomize. v5.8.1 is the newest whose go.mod accepts the Go on these machines (1.26): v5.8.3
+ * asks for Go 1.27, v5.8.2 for 1.26.0, v5.8.1 for 1.24.
+ */
+export const KUSTOMIZE = { module: 'sigs.k8s.io/kustomize/kustomize/v5', version: 'v5.8.1' };
+
+/** compose-check (test/fixtures/compose-check): compose-go, the loader Docker Compose uses. */
+const COMPOSE_CHECK = fileURLToPath(new URL('../fixtures/compose-check/', import.meta.url));
+
+/**
+ * Builds a binary once into `<E2E_ROOT>/bin/<key>/<name>` and returns its path. The build lands
+ * in a temporary folder renamed into place, so a concurrent or interrupted build never leaves
+ * half a binary.
+ * @param {string} key @param {string} name @param {(out: string) => Promise<unknown>} buildInto
+ */
+async function buildOnce(key, name, buildInto) {
+  const dir = join(E2E_ROOT, 'bin', key);
+  const bin = join(dir, name);
+  if (existsSync(bin)) return bin;
+  mkdirSync(join(E2E_ROOT, 'bin'), { recursive: true });
+  const tmp = mkdtempSync(join(E2E_ROOT, 'bin', `.${name}-`));
+  await buildInto(tmp);
+  try {
+    renameSync(tmp, dir);
+  } catch {
+    rmSync(tmp, { recursive: true, force: true }); // another process won the race
+  }
+  return bin;
+}
+
+/** The go command's environment here: the machine's Go and module proxy, no workspace flags. */
+const GO_ENV = { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '' };
+
+/**
+ * The kustomize binary (`go install module@version`; measured here: 112 s with a cold module
+ * cache, 19 s warm, then nothing).
+ * @returns {Promise<string>}
+ */
+export const kustomizeBin = () =>
+  buildOnce(`kustomize-${KUSTOMIZE.version}`, 'kustomize', (out) =>
+    runCommand('go', ['install', `${KUSTOMIZE.module}@${KUSTOMIZE.version}`], {
+      env: { ...GO_ENV, GOBIN: out },
+      timeoutMs: 10 * 60_000,
+    }),
+  );
+
+/**
+ * The compose-check binary, keyed by its sources (go.mod, go.sum, main.go): `compose-check FILE`
+ * validates FILE against the Compose Specification and prints each service's develop.watch.
+ * @returns {Promise<string>}
+ */
+export function composeCheckBin() {
+  const hash = createHash('sha256');
+  for (const f of ['go.mod', 'go.sum', 'main.go']) hash.update(readFileSync(join(COMPOSE_CHECK, f)));
+  return buildOnce(`compose-check-${hash.digest('hex').slice(0, 12)}`, 'compose-check', (out) =>
+    runCommand('go', ['build', '-trimpath', '-o', join(out, 'compose-check'), '.'], {
+      cwd: COMPOSE_CHECK,
+      env: GO_ENV,
+      timeoutMs: 10 * 60_000,
+    }),
+  );
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === 'fetch') {
+  console.log(`kustomize ${KUSTOMIZE.version}: ${await kustomizeBin()}`);
+  console.log(`compose-check: ${await composeCheckBin()}`);
+}
