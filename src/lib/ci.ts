@@ -31,6 +31,8 @@ export interface ActionPin {
  * - docker/login-action v3.4.0 [2387565779, 58560634314]
  * - docker/build-push-action v6.18.0 [2387565779, 62045185829, 59175213262]
  * - sigstore/cosign-installer v3.9.2 [56771789776, 57386612776, 18099387415]
+ * - actions/upload-artifact v4.6.2 [68864636387, 71357086083, 26752713167] (release.yml with
+ *   --kubernetes: the manifests pinned to the released digest)
  * - actions/setup-node v4.4.0 [57668216919 ("maps to v4.4.0"), 56101819629, 52752313704] (the
  *   README's fleet recipe only; test/e2e/fleet-recipe.test.mjs keeps it equal to this table)
  * (One file in that index had a mistyped build-push-action SHA, and another reported a run that
@@ -39,6 +41,11 @@ export interface ActionPin {
 export const ACTIONS = {
   checkout: { action: 'actions/checkout', version: 'v4.2.2', sha: '11bd71901bbe5b1630ceea73d27597364c9af683' },
   setupGo: { action: 'actions/setup-go', version: 'v5.5.0', sha: 'd35c59abb061a4a6fb18e82ac0862c26744d6ab5' },
+  uploadArtifact: {
+    action: 'actions/upload-artifact',
+    version: 'v4.6.2',
+    sha: 'ea165f8d65b6e75b540449e92b4886f43607fa02',
+  },
   setupNode: { action: 'actions/setup-node', version: 'v4.4.0', sha: '49933ea5288caeca8642d1e84afbd3f7d6820020' },
   setupQemu: {
     action: 'docker/setup-qemu-action',

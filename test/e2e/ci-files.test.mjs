@@ -52,15 +52,19 @@ describe('actionlint passes every generated workflow', () => {
     if (skip) return;
     const projects = [
       await app({}),
-      await app({ base: 'alpine', healthcheck: false, port: 9090 }),
+      await app({ base: 'alpine', healthcheck: false, port: 9090, kubernetes: true }),
       await docker('cgo', { base: 'alpine', cgo: true }),
     ];
     workflows = projects.flatMap((p) =>
       readdirSync(join(p, '.github/workflows')).map((f) => join(p, '.github/workflows', f)),
     );
   });
-  it('ci.yml and release.yml of three projects (static, alpine, cgo)', { skip }, () => {
+  it('ci.yml and release.yml of three projects (static, alpine with --kubernetes, cgo)', { skip }, () => {
     assert.equal(workflows.length, 6);
+    // --kubernetes: the release pins the manifests to the pushed digest (kustomize edit set image).
+    const release = readFileSync(workflow('release.yml', 1), 'utf8');
+    assert.match(release, /kustomize edit set image "[^="]+=\$\{IMAGE\}@\$\{DIGEST\}"/);
+    assert.doesNotMatch(readFileSync(workflow('release.yml', 0), 'utf8'), /kustomize/);
     const r = actionlint(workflows);
     assert.equal(r.status, 0, r.stdout + r.stderr);
   });
