@@ -58,12 +58,16 @@ function npmInstall(spec: string, prefix: string, name: string, what: string): s
   if (r.error)
     throw new OptionError(`${what}: npm cannot run (${r.error.message}); name a package folder with --from.`);
   if (r.status !== 0 || !existsSync(join(folder, 'package.json'))) {
-    const why =
-      (r.stderr || r.stdout)
+    const out = r.stderr || r.stdout;
+    const first =
+      out
         .trim()
         .split('\n')
         .find((l) => l.trim() !== '') ?? `exit ${r.status}`;
-    throw new OptionError(`${what}: npm install ${spec} failed: ${why.replace(/^npm (error|ERR!) /, '')}`);
+    const why = /\bE404\b/.test(out)
+      ? 'it is not on the npm registry (E404)'
+      : `npm install ${spec} failed: ${first.replace(/^npm (error|ERR!) /, '')}`;
+    throw new OptionError(`${what}: ${why}; name the base with --from <tarball | package folder>.`);
   }
   return folder;
 }
