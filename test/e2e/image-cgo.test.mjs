@@ -92,7 +92,7 @@ describe('go-minimal docker on a cgo module (test/fixtures/cgo): gcc and musl, r
     assert.doesNotMatch(dockerfile, /BUILDPLATFORM|cross-compiles|need no emulation|static Go binary/);
     assert.match(dockerfile, /^RUN apk add --no-cache gcc musl-dev$/m);
     assert.match(dockerfile, /CGO_ENABLED=1 GOOS/);
-    assert.match(dockerfile, /^FROM alpine:\d+\.\d+$/m);
+    assert.match(dockerfile, /^FROM --platform=\$TARGETPLATFORM alpine:\d+\.\d+$/m);
   });
 
   it('the binary is dynamically linked against musl: interpreter /lib/ld-musl-x86_64.so.1, only libc', () => {
