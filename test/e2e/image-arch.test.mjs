@@ -116,6 +116,14 @@ describe('arm64 images: PLATFORM=linux/arm64 make docker-build DOCKER=podman', {
         const t0 = Date.now();
         await checkServeProbeDrain(p.cell, root, binaryPath, p.answers, VERSION, { emulator: '/qemu-aarch64-static' });
         report.push(`arm64 ${base}: serve, probe and drain under qemu ${Date.now() - t0} ms`);
+        // buildah 1.28's cache ignores the platform: a native build right after must still be native.
+        const native = await makeImage(p.cell, p.dir, p.answers.name, `${VERSION}-native`);
+        try {
+          const host = process.arch === 'x64' ? 'amd64' : process.arch;
+          assert.equal((await eng.inspectImage(native.ref)).Architecture, host, 'a native build after arm64');
+        } finally {
+          await eng.removeImage(native.ref, { force: true });
+        }
       } finally {
         await eng.removeImage(image.ref, { force: true });
       }

@@ -48,7 +48,13 @@ IMAGE_FORMAT  ?= docker
 BUILDPLATFORM ?= $(shell $(DOCKER) info --format '{{.Host.OS}}/{{.Host.Arch}}' 2>/dev/null)
 ENGINE_FLAGS   = --format '$(IMAGE_FORMAT)' --timestamp '$(SOURCE_DATE_EPOCH)' \
 		$(if $(filter oci,$(IMAGE_FORMAT)),--omit-history) --build-arg 'BUILDPLATFORM=$(BUILDPLATFORM)'
+# buildah 1.28's layer cache ignores the platform: after a build for another one, a native build
+# of a scratch image reuses its layers and comes out labelled with that platform (and back). A
+# build for another platform therefore neither uses nor leaves cached layers (the module and
+# compile caches still apply).
+CROSS_FLAGS    = --layers=false
 else
+CROSS_FLAGS    =
 # BuildKit: the SOURCE_DATE_EPOCH build arg sets the creation and history times, and
 # rewrite-timestamp the files' times in the layers: identical image IDs. type=docker loads the
 # image into docker (rewritten there with the containerd image store; with the classic store,
@@ -72,7 +78,7 @@ BUILD_ARGS = \
 .PHONY: docker-build docker-buildx docker-run verify check-go-version
 
 docker-build: ## Build the image IMAGE:VERSION (for PLATFORM, when set)
-	DOCKER_BUILDKIT=1 $(DOCKER) build $(DOCKER_BUILD_FLAGS) $(if $(PLATFORM),--platform '$(PLATFORM)') \
+	DOCKER_BUILDKIT=1 $(DOCKER) build $(DOCKER_BUILD_FLAGS) $(if $(PLATFORM),--platform '$(PLATFORM)' $(CROSS_FLAGS)) \
 		$(ENGINE_FLAGS) $(BUILD_ARGS) \
 		-t '$(IMAGE):$(VERSION)' .
 
@@ -83,7 +89,7 @@ ifneq ($(findstring podman,$(notdir $(firstword $(DOCKER)))),)
 	-$(DOCKER) manifest rm '$(IMAGE):$(VERSION)' >/dev/null 2>&1
 	-$(DOCKER) untag '$(IMAGE):$(VERSION)' '$(IMAGE):$(VERSION)' >/dev/null 2>&1
 	$(DOCKER) manifest create '$(IMAGE):$(VERSION)'
-	$(DOCKER) build $(DOCKER_BUILD_FLAGS) --platform '$(PLATFORMS)' --manifest '$(IMAGE):$(VERSION)' \
+	$(DOCKER) build $(DOCKER_BUILD_FLAGS) --platform '$(PLATFORMS)' $(CROSS_FLAGS) --manifest '$(IMAGE):$(VERSION)' \
 		$(ENGINE_FLAGS) $(BUILD_ARGS) .
 else
 	$(DOCKER) buildx build $(DOCKER_BUILD_FLAGS) --platform '$(PLATFORMS)' \
