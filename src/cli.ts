@@ -102,23 +102,33 @@ export async function main(argv: string[]): Promise<void> {
 }
 
 /**
- * Runs a generator in `target` with the given options. Loaded on this path only (never for
- * --help, --version or a bad flag): yeoman-environment and yeoman-generator are ~1,200 ES
- * modules. The generator is registered as the imported class; `resolved` points at its file, so
- * its package.json is found as with yo.
+ * One of this package's generators, as yeoman registers it: the imported class, and `resolved`
+ * pointing at its file so its package.json is found as with yo. Loaded on the generating and
+ * updating paths only (never for --help, --version or a bad flag).
+ */
+async function loadGenerator(generator: GeneratorName) {
+  const module = await (generator === 'docker'
+    ? import('./generators/docker/index.js')
+    : import('./generators/app/index.js'));
+  return {
+    Generator: module.default,
+    resolved: fileURLToPath(new URL(`./generators/${generator}/index.js`, import.meta.url)),
+    packagePath: fileURLToPath(new URL('..', import.meta.url)),
+  };
+}
+
+/**
+ * Runs a generator in `target` with the given options (yeoman-environment and yeoman-generator
+ * are ~1,200 ES modules, loaded here only).
  */
 async function runGenerator(generator: GeneratorName, target: string, options: Record<string, unknown>): Promise<void> {
-  const [{ createEnv }, { default: Generator }] = await Promise.all([
+  const [{ createEnv }, { Generator, resolved, packagePath }] = await Promise.all([
     import('yeoman-environment'),
-    generator === 'docker' ? import('./generators/docker/index.js') : import('./generators/app/index.js'),
+    loadGenerator(generator),
   ]);
   const env = createEnv({ cwd: target, stderr: quietStderr() as NodeJS.WriteStream });
   const namespace = `go-minimal:${generator}`;
-  env.register(Generator, {
-    namespace,
-    resolved: fileURLToPath(new URL(`./generators/${generator}/index.js`, import.meta.url)),
-    packagePath: fileURLToPath(new URL('..', import.meta.url)),
-  });
+  env.register(Generator, { namespace, resolved, packagePath });
   await env.run([namespace], options);
 }
 
@@ -128,7 +138,6 @@ async function runGenerator(generator: GeneratorName, target: string, options: R
  */
 async function update(folder: string, options: Record<string, unknown>): Promise<void> {
   const { runUpdate, EXIT } = await import('./update/index.js');
-  const packagePath = fileURLToPath(new URL('..', import.meta.url));
   let code: number;
   try {
     code = await runUpdate({
@@ -136,16 +145,7 @@ async function update(folder: string, options: Record<string, unknown>): Promise
       running: {
         name: packageName(),
         version: packageVersion(),
-        ref: async (generator) => ({
-          kind: 'class',
-          Generator: (
-            await (generator === 'docker'
-              ? import('./generators/docker/index.js')
-              : import('./generators/app/index.js'))
-          ).default,
-          packagePath,
-          resolved: fileURLToPath(new URL(`./generators/${generator}/index.js`, import.meta.url)),
-        }),
+        ref: async (generator) => ({ kind: 'class', ...(await loadGenerator(generator)) }),
       },
       from: options.from as string | undefined,
       check: options.check === true,

@@ -70,6 +70,14 @@ export const PROVENANCE_SCHEMA: Record<string, Record<string, unknown>> = {
 
 export const PROVENANCE_KEYS = Object.keys(PROVENANCE_SCHEMA);
 
+/** What each provenance key accepts, for its one-line error (schema.ts). */
+export const PROVENANCE_HINTS: Readonly<Record<string, string>> = {
+  generator: 'use app or docker',
+  generatorPackage: 'use an npm package name',
+  generatorVersion: 'use a release version such as 0.2.0',
+  preset: 'use an object {file, sha256, templates, given} as the generator writes it, or delete the key',
+};
+
 /**
  * The preset's identity: content (the file's bytes, or the object as JSON) and every file of
  * its templatesDir (relative path and bytes, in path order), hashed together.
@@ -96,19 +104,4 @@ export function presetIdentity(preset: Preset, projectRoot: string, object?: unk
     templates: preset.templatesDir !== undefined,
     given: object === undefined ? 'file' : 'generator',
   };
-}
-
-/** Compares two release versions (semver precedence, enough for ours: prerelease < release). */
-export function compareVersions(a: string, b: string): number {
-  const parse = (v: string) => {
-    const [core, pre] = v.split('-', 2) as [string, string | undefined];
-    return { nums: core.split('.').map(Number), pre };
-  };
-  const x = parse(a);
-  const y = parse(b);
-  for (let i = 0; i < 3; i++) if (x.nums[i] !== y.nums[i]) return x.nums[i]! - y.nums[i]!;
-  if (x.pre === y.pre) return 0;
-  if (x.pre === undefined) return 1;
-  if (y.pre === undefined) return -1;
-  return x.pre < y.pre ? -1 : 1;
 }

@@ -17,7 +17,7 @@ import {
   type Answers,
   type OptionSpec,
 } from './options.js';
-import { PROVENANCE_KEYS, PROVENANCE_SCHEMA } from './provenance.js';
+import { PROVENANCE_HINTS, PROVENANCE_KEYS, PROVENANCE_SCHEMA } from './provenance.js';
 import { quoteValue } from './quote.js';
 
 export const SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';
@@ -144,14 +144,6 @@ export function checkAnswersObject(
   }
   return answers as Partial<Answers>;
 }
-
-/** What a provenance key accepts, for its one-line error. */
-const PROVENANCE_HINTS: Record<string, string> = {
-  generator: 'use app or docker',
-  generatorPackage: 'use an npm package name',
-  generatorVersion: 'use a release version such as 0.2.0',
-  preset: 'use an object {file, sha256, templates, given} as the generator writes it, or delete the key',
-};
 
 /**
  * The generator's answers stored in `.yo-rc.json`: `content` is the whole file (other generators

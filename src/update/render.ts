@@ -12,10 +12,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
 import { Writable } from 'node:stream';
 import { CONFIG_FILE, OptionError, type GeneratorName } from '../lib/options.js';
+import { ALL_IMAGE_FILES } from '../generators/docker/files.js';
 import { listFiles } from './files.js';
-
-/** The files a docker generator writes, never copied into its input (they are its output). */
-const DOCKER_OUTPUTS = ['Dockerfile', '.dockerignore', 'docker.mk', `verify${sep}`];
 
 /** A generator to run: a class already loaded (this package), or a package folder to load it from. */
 export type GeneratorRef =
@@ -64,12 +62,8 @@ function collector(sink: string[]): Writable {
 /** Copies the project's own files (not .git, not what the docker generator writes) into `to`. */
 function copyInput(project: string, to: string): void {
   for (const rel of listFiles(project)) {
-    if (
-      rel === CONFIG_FILE ||
-      DOCKER_OUTPUTS.some((out) => rel === out || (out.endsWith(sep) && rel.startsWith(out)))
-    ) {
-      continue;
-    }
+    // What the docker generator can write is its output, never its input.
+    if (rel === CONFIG_FILE || ALL_IMAGE_FILES.includes(rel.split(sep).join('/'))) continue;
     mkdirSync(dirname(join(to, rel)), { recursive: true });
     copyFileSync(join(project, rel), join(to, rel));
   }

@@ -42,6 +42,15 @@ export function imageFiles(data: Pick<TemplateData, 'kubernetes' | 'compose' | '
   ];
 }
 
+/** Every file the write step can write, whatever the answers (the update's docker renders leave them out of their input). */
+export const ALL_IMAGE_FILES: readonly string[] = [
+  ...DOCKER_FILES,
+  ...Object.values(CI_FILES).flat(),
+  ...Object.values(BOT_FILES).flat(),
+  ...KUBERNETES_FILES,
+  ...COMPOSE_FILES,
+].map((f) => f.dest);
+
 /** The line that makes an existing Makefile offer the image targets (`-`: a missing docker.mk breaks nothing). */
 export const INCLUDE_LINE = '-include docker.mk';
 
