@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import { UsageError, helpText, parseFlags } from './lib/flags.js';
 import { describeFsError } from './lib/fs-safety.js';
+import { lockFolder } from './lib/lock.js';
+import { writeProgress } from './lib/progress.js';
 import { checkOption, optionNames, type AnswerName, type CommandName, type GeneratorName } from './lib/options.js';
 
 const PROGRAM = 'go-minimal';
@@ -82,12 +84,8 @@ export async function main(argv: string[]): Promise<void> {
   } catch (error) {
     fail(describeFsError(error, target) ?? (error as Error).message.split('\n')[0]!);
   }
-  // Ctrl-C outside a prompt (a prompt reports it as an error, below): files are written
-  // synchronously, so the handler runs between files only when nothing is being written.
-  process.once('SIGINT', () => {
-    removeIfEmpty(target, created);
-    fail('interrupted.', 130);
-  });
+  holdFolder(target, () => removeIfEmpty(target, created));
+  onSignals(generator === 'app' ? 'go mod tidy and the summary' : 'the summary', () => removeIfEmpty(target, created));
   try {
     await runGenerator(generator, target, options);
   } catch (error) {
@@ -97,7 +95,9 @@ export async function main(argv: string[]): Promise<void> {
     if (e.name === 'ExitPromptError' || /^User force closed the prompt/.test(e.message)) {
       fail('interrupted at a question; nothing was written.', 130);
     }
-    fail(describeFsError(error) ?? e.message.split('\n')[0] ?? String(error));
+    // A file we cannot use as input (InputError) is bad input: exit 2, as for update.
+    const code = (error as { exitCode?: unknown }).exitCode === 2 ? 2 : 1;
+    fail(describeFsError(error) ?? e.message.split('\n')[0] ?? String(error), code);
   }
 }
 
@@ -137,6 +137,8 @@ async function runGenerator(generator: GeneratorName, target: string, options: R
  * classes (so the bundled create-go-minimal works too); exit codes as documented there.
  */
 async function update(folder: string, options: Record<string, unknown>): Promise<void> {
+  holdFolder(resolve(folder), () => {});
+  onSignals('the checks', () => {});
   const { runUpdate, EXIT } = await import('./update/index.js');
   let code: number;
   try {
@@ -161,6 +163,37 @@ async function update(folder: string, options: Record<string, unknown>): Promise
     fail(describeFsError(error) ?? e.message.split('\n')[0] ?? String(error), EXIT.badInput);
   }
   process.exitCode = code;
+}
+
+/** The exit code of a run stopped by a signal: 128 + its number, as a shell reports it. */
+const SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+
+/**
+ * Ctrl-C, `kill` or a closed terminal outside a question (a question reports Ctrl-C as an error):
+ * files are written synchronously, so a handler runs either before the first file or after the
+ * last, never between two; it says which, in one line. Without a handler SIGTERM and SIGHUP
+ * would end the process in the middle of the writes.
+ */
+function onSignals(skipped: string, nothingWritten: () => void): void {
+  for (const [signal, code] of Object.entries(SIGNALS)) {
+    process.once(signal, () => {
+      if (writeProgress.state === 'done') {
+        fail(`stopped by ${signal} after all ${writeProgress.files} files were written; ${skipped} did not run.`, code);
+      }
+      nothingWritten();
+      fail(`interrupted by ${signal}; nothing was written.`, code);
+    });
+  }
+}
+
+/** One run per folder (lock.ts): a second one says who holds it, and writes nothing. */
+function holdFolder(folder: string, nothingWritten: () => void): void {
+  const lock = lockFolder(folder);
+  if ('heldBy' in lock) {
+    nothingWritten();
+    const who = lock.heldBy > 0 ? ` (pid ${lock.heldBy})` : '';
+    fail(`another go-minimal run${who} is working in ${folder}; wait for it to finish, then run again.`, 1);
+  }
 }
 
 /** Nothing written: leave no empty folder behind either. */

@@ -187,7 +187,11 @@ describe('bad flags: one-line error, nothing written', () => {
   const bad = [
     ['name', 'Bad Name', /^Invalid --name "Bad Name": use lowercase/],
     ['modulePath', 'example.com/x/v1', /^Invalid --module-path "example\.com\/x\/v1": invalid major version/],
-    ['goVersion', '1.21', /^Invalid --go-version "1\.21": use 1\.N or 1\.N\.P with N from 22 to 27, e\.g\. 1\.27\.$/],
+    [
+      'goVersion',
+      '1.21',
+      /^Invalid --go-version "1\.21": use 1\.N or 1\.N\.P with N from 22 to 27 and P from 0 to 99, e\.g\. 1\.27\.$/,
+    ],
     [
       'goVersion',
       '1.99',

@@ -129,7 +129,7 @@ describe('the options through every channel', () => {
       stdin: 'ignore',
     });
     assert.notEqual(r.status, 0);
-    assert.match(r.stderr, /^go-minimal: Option '--kubernetes' does not take an argument.*\n$/);
+    assert.match(r.stderr, /^go-minimal: --kubernetes takes no value \(see go-minimal --help\)\n$/);
     assert.throws(() => readdirSync(dir), { code: 'ENOENT' });
   });
   it('a bad stored value: one line naming the key, the value and what is accepted', async () => {

@@ -165,7 +165,7 @@ describe('docker generator: cmd/a + cmd/b', () => {
       );
       result.assertFileContent('Dockerfile', /-o \/out\/usr\/local\/bin\/a \.\/cmd\/a$/m);
       // go-minimal docker offers the manifests for an existing module too.
-      result.assertFileContent('deploy/kubernetes/deployment.yaml', /^ {10}image: a$/m);
+      result.assertFileContent('deploy/kubernetes/deployment.yaml', /^ {10}image: "a"$/m);
       result.assertNoFile('compose.yaml');
     } finally {
       restore();
@@ -394,7 +394,7 @@ describe('docker generator: the Go version from go.mod', () => {
     assert.equal(r.status, 1);
     assert.match(
       r.stderr,
-      /^go-minimal: Invalid goVersion "1\.99" in go\.mod: newer than the newest Go release known here \(1\.27\) and the local Go \([^)]+\); use 1\.N or 1\.N\.P with N from 22 to \d+, e\.g\. 1\.\d+\.\n$/,
+      /^go-minimal: Invalid goVersion "1\.99" in go\.mod: newer than the newest Go release known here \(1\.27\) and the local Go \([^)]+\); use 1\.N or 1\.N\.P with N from 22 to \d+ and P from 0 to 99, e\.g\. 1\.\d+\.\n$/,
     );
     assert.deepEqual(files(dir), ['go.mod', 'main.go']);
   });

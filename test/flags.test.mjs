@@ -52,7 +52,7 @@ describe('parseFlags (the bin)', () => {
   it('refuses the camelCase spelling (one spelling set)', () => {
     assert.throws(
       () => parseFlags(['--modulePath', 'x'], 'app'),
-      (e) => e instanceof UsageError && /Unknown option '--modulePath'/.test(e.message),
+      (e) => e instanceof UsageError && /unknown option "--modulePath"/.test(e.message),
     );
   });
   it('refuses a flag given twice, naming both', () => {

@@ -106,7 +106,7 @@ describe('validateGoVersion', () => {
   it('refuses a version newer than both the newest known and the local Go, naming both', () => {
     assert.equal(
       validateGoVersion('1.99', { newestKnown: '1.27', local: () => '1.26' }),
-      'newer than the newest Go release known here (1.27) and the local Go (1.26); use 1.N or 1.N.P with N from 22 to 27, e.g. 1.27',
+      'newer than the newest Go release known here (1.27) and the local Go (1.26); use 1.N or 1.N.P with N from 22 to 27 and P from 0 to 99, e.g. 1.27',
     );
     assert.match(validateGoVersion('1.28', noLocal), /local Go \(none\)/);
   });

@@ -161,7 +161,9 @@ describe('preset errors name the key and the file, and nothing is written', () =
   it('a file that is not JSON', async () => {
     const file = join(tmp(), 'p.json');
     writeFileSync(file, '{ base: alpine }');
-    await assert.rejects(runYes({ preset: file }), { message: /^Invalid preset .*p\.json: not JSON/ });
+    await assert.rejects(runYes({ preset: file }), {
+      message: /^Cannot use the preset .*p\.json: it is not valid JSON at line 1, column \d+\.$/,
+    });
   });
   it('a missing file', async () => {
     await assert.rejects(runYes({ preset: '/nonexistent/p.json' }), {

@@ -3,18 +3,19 @@
  * as flag > stored (.yo-rc.json) > preset > default (or prompt), presets with locks and template
  * overrides, and the non-interactive conflict guard.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import Generator, { type BaseOptions, type BaseFeatures } from 'yeoman-generator';
 import { ciBotConflict } from './ci.js';
 import { commitFiles, type CommitEnv } from './commit.js';
-import { assertInputFile } from './fs-safety.js';
+import { InputError, assertInputFile, guardReads, readBounded, readJsonInput, type LoadingStore } from './fs-safety.js';
 import { localGoMinor } from './go.js';
 import { flagsOf, givenOption, helpText } from './flags.js';
 import {
   CONFIG_FILE,
   OPTIONS,
   checkOption,
+  describeValue,
   storedAnswers,
   folderNameOf,
   kebab,
@@ -52,6 +53,20 @@ export interface FileEntry {
   dest: string;
 }
 
+/**
+ * The JSON files yeoman reads from the destination (.yo-rc.json, package.json), read first by our
+ * rules: one line naming the file and the line of a syntax error, never its text; invalid UTF-8
+ * is refused (yeoman would write another tool's entry back with its bytes replaced).
+ */
+function checkJsonFiles(root: string): void {
+  for (const file of [CONFIG_FILE, 'package.json']) {
+    const json = readJsonInput(join(root, file), file, { root });
+    if (json !== undefined && (json === null || typeof json !== 'object' || Array.isArray(json))) {
+      throw new InputError(`Cannot use ${file}: it must hold a JSON object, not ${describeValue(json)}.`);
+    }
+  }
+}
+
 /** A preset's template: a regular file of bounded size (fs-safety.ts), or one line. */
 function checkedTemplate(path: string): string {
   assertInputFile(path, "template in the preset's templatesDir");
@@ -64,6 +79,12 @@ export abstract class OptionsGenerator extends Generator<Partial<Answers>, GenOp
   preset?: Preset;
 
   constructor(args: string[], opts: GenOptions, features: BaseFeatures = {}) {
+    // Before super(), which reads .yo-rc.json and package.json: every read of the destination's
+    // files is checked (fs-safety.ts), so a planted FIFO or /dev/zero link is one line, not a hang.
+    const env = (opts as { env?: { cwd?: string; sharedFs?: LoadingStore } }).env;
+    const root = opts.destinationRoot ?? env?.cwd ?? process.cwd();
+    if (env?.sharedFs) guardReads(env.sharedFs, root);
+    checkJsonFiles(root);
     // Our commit (commit.ts): checked before the first byte, .yo-rc.json last, nothing through a link.
     const ref: { gen?: OptionsGenerator } = {};
     super(args, opts, {
@@ -218,7 +239,9 @@ export abstract class OptionsGenerator extends Generator<Partial<Answers>, GenOp
       else if (stored[name] !== undefined) value = stored[name];
       else if (preset && preset.defaults[name] !== undefined) value = preset.defaults[name];
       else if (this.nonInteractive) {
-        value = (OPTIONS[name] as OptionSpec<unknown>).default(this.defaultContext(extra));
+        // A default read from the folder or the code is checked like a flag before it is used.
+        const fallback = (OPTIONS[name] as OptionSpec<unknown>).default(this.defaultContext(extra));
+        value = checkOption(name, fallback, { kind: 'default' });
       }
       if (value !== undefined) (this.answers as Record<string, unknown>)[name] = value;
     }
@@ -307,7 +330,8 @@ export abstract class OptionsGenerator extends Generator<Partial<Answers>, GenOp
       const f = file as { path: string; contents: Buffer | null; state?: string };
       const rel = relative(root, f.path);
       if (f.state !== 'modified' || rel.startsWith('..') || rel === CONFIG_FILE || !f.contents) continue;
-      if (existsSync(f.path) && !readFileSync(f.path).equals(f.contents)) conflicting.push(rel);
+      const existing = readBounded(f.path, describeValue(rel), { root });
+      if (existing !== undefined && !existing.equals(f.contents)) conflicting.push(rel);
     }
     if (conflicting.length > 0) {
       throw new OptionError(

@@ -18,6 +18,7 @@ import { createConflicterTransform, createYoResolveTransform, forceYoFiles } fro
 import { clearFileState, isFilePending, isFileStateDeleted, setCommittedFile } from 'mem-fs-editor/state';
 import { describeFsError, unwritableReason } from './fs-safety.js';
 import { CONFIG_FILE, OptionError } from './options.js';
+import { writingDone } from './progress.js';
 
 interface MemFile {
   path: string;
@@ -80,6 +81,7 @@ export async function commitFiles(env: CommitEnv, root: string): Promise<void> {
     }
     written.push(relative(root, file.path));
   }
+  writingDone(written.length);
 }
 
 /** Writes (or deletes) one file: a temporary file in the same folder, then a rename over the old one. */

@@ -75,7 +75,8 @@ export function fileBuilds(name: string, source: string, arch: string = goArch()
     if (last !== arch) return false;
     if (before && KNOWN_OS.has(before) && before !== 'linux') return false;
   } else if (last && KNOWN_OS.has(last) && last !== 'linux') return false;
-  const header = source.split(/^\s*package\s/m)[0] ?? '';
-  const line = /^\/\/go:build\s+(.*)$/m.exec(header);
+  // [ \t], not \s: a \s* at each line start would rescan every run of blank lines (quadratic).
+  const header = source.split(/^[ \t]*package[ \t]/m)[0] ?? '';
+  const line = /^\/\/go:build[ \t]+(.*)$/m.exec(header);
   return line ? evalBuildExpr(line[1]!.trim(), arch) : true;
 }

@@ -34,6 +34,12 @@ export const IMAGE_BUDGET_MB: Readonly<Record<Answers['base'], number>> = { scra
  */
 export const SHUTDOWN_DELAY_SECONDS = 2;
 export const SHUTDOWN_TIMEOUT_SECONDS = 5;
+/**
+ * The generated server's ReadTimeout and WriteTimeout: no longer than the drain's timeout, so a
+ * request in flight at SIGTERM (a slow upload too) ends before the drain does and the service
+ * exits 0.
+ */
+export const REQUEST_TIMEOUT_SECONDS = SHUTDOWN_TIMEOUT_SECONDS;
 /** After the drain: time for the process to exit and its logs to flush before SIGKILL. */
 export const GRACE_MARGIN_SECONDS = 3;
 /** terminationGracePeriodSeconds (Kubernetes) and stop_grace_period (Compose): the whole drain plus the margin. */
@@ -94,13 +100,22 @@ export interface TemplateData extends Answers {
   ciImages: typeof CI_IMAGES;
   shutdownDelaySeconds: number;
   shutdownTimeoutSeconds: number;
+  requestTimeoutSeconds: number;
   graceMarginSeconds: number;
   terminationGraceSeconds: number;
   resources: typeof POD_RESOURCES;
   nonrootUid: number;
   /** Object, container and label name in the Kubernetes manifests (see kubernetesName). */
   k8sName: string;
+  /**
+   * The string scalars the YAML templates print, double-quoted: a name such as `true`, `yes`,
+   * `null`, `1e3`, `0x1f` or `08` is a string, whichever YAML version (1.1 or 1.2) reads it.
+   */
+  yaml: { name: string; k8sName: string; devImage: string };
 }
+
+/** A YAML string scalar, always double-quoted (JSON's string syntax is YAML's double-quoted style). */
+export const yamlString = (value: string): string => JSON.stringify(value);
 
 /** What an existing module adds to the answers (the app generator's new project has none of it). */
 export interface ProjectFacts {
@@ -139,11 +154,17 @@ export function templateData(answers: Answers, project: ProjectFacts = {}): Temp
     ciImages: CI_IMAGES,
     shutdownDelaySeconds: SHUTDOWN_DELAY_SECONDS,
     shutdownTimeoutSeconds: SHUTDOWN_TIMEOUT_SECONDS,
+    requestTimeoutSeconds: REQUEST_TIMEOUT_SECONDS,
     graceMarginSeconds: GRACE_MARGIN_SECONDS,
     terminationGraceSeconds: TERMINATION_GRACE_SECONDS,
     resources: POD_RESOURCES,
     nonrootUid: NONROOT_UID,
     k8sName: kubernetesName(answers.name),
+    yaml: {
+      name: yamlString(answers.name),
+      k8sName: yamlString(kubernetesName(answers.name)),
+      devImage: yamlString(`${answers.name}:dev`),
+    },
   };
 }
 

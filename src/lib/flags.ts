@@ -18,6 +18,7 @@ import {
   optionNames,
   type CommandName,
 } from './options.js';
+import { printable } from './quote.js';
 
 /** One command-line flag. `name` is the option's key in code (camelCase); `flag` its spelling. */
 export interface Flag {
@@ -131,6 +132,32 @@ export interface ParsedFlags {
   version: boolean;
 }
 
+/**
+ * node:util's parseArgs errors in one line of our own (its messages run over several lines and
+ * quote what was typed unescaped).
+ */
+function usageMessage(error: Error & { code?: string }, args: string[]): string {
+  // The option as the message names it: '--port <value>', '-y, --yes' or '--foo'.
+  const named = (/'([^']*)'/.exec(error.message)?.[1] ?? '').split(/[ ,]+/).filter((w) => w.startsWith('-'));
+  const flag = named.find((w) => args.includes(w)) ?? named.at(-1) ?? '';
+  switch (error.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `unknown option ${describeValue(flag)}`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
+      const value = args[args.indexOf(flag) + 1];
+      if (/ambiguous/.test(error.message) && value !== undefined) {
+        // `--port -1`: parseArgs will not take a value that looks like a flag after a space.
+        return `${flag} ${describeValue(value)}: a value that starts with "-" is written ${flag}=${printable(value)}`;
+      }
+      if (/argument missing/.test(error.message)) return `${flag} needs a value`;
+      if (/does not take an argument/.test(error.message)) return `${flag} takes no value`;
+      return `invalid value for ${describeValue(flag)}`;
+    }
+    default:
+      return printable(error.message.split('\n')[0] ?? error.message);
+  }
+}
+
 /** Parses a bin command line: kebab-case flags only, each at most once. */
 export function parseFlags(args: string[], generator: CommandName): ParsedFlags {
   const flags = flagsOf(generator);
@@ -150,7 +177,7 @@ export function parseFlags(args: string[], generator: CommandName): ParsedFlags 
       tokens: true,
     });
   } catch (error) {
-    throw new UsageError((error as Error).message.split('\n')[0]!);
+    throw new UsageError(usageMessage(error as Error & { code?: string }, args));
   }
   const seen = new Map<string, string>();
   for (const token of parsed.tokens) {

@@ -23,6 +23,7 @@ import {
   sanitizeName,
   NAME_MAX,
   validateGoVersion,
+  validateMainPackage,
   validateModulePath,
   validateName,
   type Validation,
@@ -191,8 +192,7 @@ export const OPTIONS: OptionTable = {
       const s = asString(raw);
       return s === undefined ? undefined : s === '.' || s.startsWith('./') ? s.replace(/\/+$/, '') : `./${s}`;
     },
-    validate: (value) =>
-      /^\.(\/[A-Za-z0-9_.-]+)*$/.test(value) && !value.includes('/..') ? true : 'use . or ./cmd/<name>',
+    validate: validateMainPackage,
     prompt: { type: 'select', message: 'Main package to build' },
   },
   cgo: booleanOption('cgo', {
@@ -293,7 +293,7 @@ export function optionHelp(name: AnswerName, style: 'help' | 'schema'): string {
 export const CONFIG_FILE = '.yo-rc.json';
 
 /** Where a raw value came from, for error messages. */
-export type Source = { kind: 'flag' } | { kind: 'file'; file: string } | { kind: 'prompt' };
+export type Source = { kind: 'flag' } | { kind: 'file'; file: string } | { kind: 'prompt' } | { kind: 'default' };
 
 export class OptionError extends Error {
   constructor(message: string) {
@@ -317,7 +317,9 @@ export function formatOptionError(name: AnswerName, raw: unknown, hint: string, 
       ? `--${kebab(name)} ${describeValue(raw)}`
       : source.kind === 'file'
         ? `${name} ${describeValue(raw)} in ${source.file}`
-        : `${name} ${describeValue(raw)}`;
+        : source.kind === 'default'
+          ? `${name} ${describeValue(raw)} (the default, from the folder or the code)`
+          : `${name} ${describeValue(raw)}`;
   return `Invalid ${where}: ${hint}.`;
 }
 

@@ -4,7 +4,7 @@
  * Schema is derived from the option table and shipped in the package (dist/preset.schema.json).
  */
 import { existsSync, statSync } from 'node:fs';
-import { readInputFile } from './fs-safety.js';
+import { parseJson, readInputFile } from './fs-safety.js';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { ErrorObject } from 'ajv/dist/2020.js';
@@ -82,17 +82,19 @@ function presetHint(key: string, error: ErrorObject, value: unknown): string {
 
 /**
  * `.go-minimal.json` in dir or a parent up to the repository root (the folder holding `.git`)
- * or the home folder, whichever comes first; else in the home folder. Never above: a preset in
- * a shared parent (a temporary folder, a monorepo's parent) is not picked up.
+ * or the home folder, whichever comes first; else in the home folder. Never above, never in the
+ * filesystem's root, and never in or above a folder other users may write to (a temporary folder
+ * such as /tmp, a shared parent): a preset planted there is not picked up.
  */
 export function findPresetFile(dir: string, home = homedir()): string | undefined {
-  let current = resolve(dir);
-  for (;;) {
+  const start = resolve(dir);
+  for (let current = start; ; current = dirname(current)) {
+    const parent = dirname(current);
+    const shared = ((statSync(current, { throwIfNoEntry: false })?.mode ?? 0) & 0o002) !== 0;
+    if (parent === current || (shared && current !== start)) break;
     const candidate = join(current, PRESET_FILE);
     if (existsSync(candidate)) return candidate;
-    const parent = dirname(current);
-    if (current === home || existsSync(join(current, '.git')) || parent === current) break;
-    current = parent;
+    if (current === home || existsSync(join(current, '.git'))) break;
   }
   const inHome = join(home, PRESET_FILE);
   return existsSync(inHome) ? inHome : undefined;
@@ -126,13 +128,8 @@ export function parsePreset(input: unknown, file: string, baseDir = dirname(file
 /** Reads and validates a preset file (a regular file of bounded size, see readInputFile). */
 export function loadPreset(file: string): Preset {
   const path = resolve(file);
-  const text = readInputFile(path, `--preset ${describeValue(file)}`);
-  let json: unknown;
-  try {
-    // A byte-order mark is not JSON, but editors on Windows save one: skip it.
-    json = JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch (error) {
-    throw new OptionError(`Invalid preset ${path}: not JSON (${printable((error as Error).message)}).`);
-  }
+  const what = `--preset ${describeValue(file)}`;
+  // A byte-order mark is skipped (editors on Windows save one); a syntax error says where, never what.
+  const json = parseJson(readInputFile(path, what), `the preset ${printable(path)}`);
   return parsePreset(json, path);
 }

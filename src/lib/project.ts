@@ -2,10 +2,13 @@
  * Reads an existing Go module from disk: go.mod directives, main packages, cgo use and whether the
  * code already has a `-healthcheck` flag. Pure functions over file contents plus one scanner.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { modulePackages } from './packages.js';
+import { InputError, decodeUtf8, readBounded } from './fs-safety.js';
+import { modulePackages, readSource } from './packages.js';
 import { detectPort } from './ports.js';
+import { excerpt, printable, quoteValue } from './quote.js';
+import { validateMainPackage } from './validate.js';
 
 export { importsC } from './packages.js';
 
@@ -66,13 +69,13 @@ export function parseGoMod(text: string, file = 'go.mod'): GoMod {
       }
       if (block === 'require') {
         const [path, version] = line.split(/\s+/);
-        if (!path || !version) throw new ProjectError(`cannot parse ${where}: "${raw.trim()}" is not "path version"`);
+        if (!path || !version) throw new ProjectError(`cannot parse ${where}: ${excerpt(raw)} is not "path version"`);
         mod.requires.push(requireOf(path, version, raw));
       }
       continue;
     }
     const m = /^([a-z]+)\s*(.*)$/.exec(line);
-    if (!m) throw new ProjectError(`cannot parse ${where}: "${raw.trim()}"`);
+    if (!m) throw new ProjectError(`cannot parse ${where}: ${excerpt(raw)}`);
     const [, verb, rest = ''] = m;
     if (rest === '(') {
       block = verb;
@@ -83,20 +86,21 @@ export function parseGoMod(text: string, file = 'go.mod'): GoMod {
         mod.module = unquote(rest.trim());
         break;
       case 'go':
-        if (!VERSION_RE.test(rest)) throw new ProjectError(`cannot parse ${where}: invalid go version "${rest}"`);
+        if (!VERSION_RE.test(rest))
+          throw new ProjectError(`cannot parse ${where}: invalid go version ${excerpt(rest)}`);
         mod.go = rest;
         break;
       case 'toolchain': {
         const v = rest.replace(/^go/, '');
         if (rest !== 'default' && !VERSION_RE.test(v))
-          throw new ProjectError(`cannot parse ${where}: invalid toolchain "${rest}"`);
+          throw new ProjectError(`cannot parse ${where}: invalid toolchain ${excerpt(rest)}`);
         if (rest !== 'default') mod.toolchain = v;
         break;
       }
       case 'require': {
         const [path, version] = rest.split(/\s+/);
         if (!path || !version)
-          throw new ProjectError(`cannot parse ${where}: "${raw.trim()}" is not "require path version"`);
+          throw new ProjectError(`cannot parse ${where}: ${excerpt(raw)} is not "require path version"`);
         mod.requires.push(requireOf(path, version, raw));
         break;
       }
@@ -108,7 +112,7 @@ export function parseGoMod(text: string, file = 'go.mod'): GoMod {
       case 'ignore':
         break;
       default:
-        throw new ProjectError(`cannot parse ${where}: unknown directive "${verb}"`);
+        throw new ProjectError(`cannot parse ${where}: unknown directive ${excerpt(verb ?? '')}`);
     }
   }
   if (block) throw new ProjectError(`cannot parse ${file}: unclosed "${block} (" block`);
@@ -146,8 +150,10 @@ const HEALTHCHECK_FLAG = /\.(?:Bool|BoolVar|Func|BoolFunc)\(\s*(?:&?[\w.]+\s*,\s
 export interface Project {
   mod: GoMod;
   goVersion: string | undefined;
-  /** Main packages as `.` or `./cmd/<name>`. */
+  /** Main packages as `.` or `./cmd/<name>`, each accepted by --main's rules. */
   mains: string[];
+  /** Main packages whose folder name --main's rules refuse (never written anywhere). */
+  refusedMains: string[];
   /** Why the project needs cgo (files importing "C", cgo-only requires); empty when it does not. */
   cgoReasons: string[];
   /** Cgo-only modules go.mod requires `// indirect`: needed by a dependency, maybe with cgo. */
@@ -176,18 +182,48 @@ export const PROBE_PATHS = ['/healthz', '/readyz'] as const;
 const pkgPath = (dir: string): string => (dir === '.' ? '.' : `./${dir}`);
 const fileIn = (dir: string, file: string): string => (dir === '.' ? file : `${dir}/${file}`);
 
+/**
+ * A `//go:embed` pattern as .dockerignore can carry it: one line (no control or invisible
+ * character), not a comment or an exclusion of its own (`#`, `!`), no backslash (an escape in
+ * .dockerignore) and no space at either end (trimmed there). Anything else is refused in one line.
+ */
+export function checkEmbedPattern(pattern: string, where: string): string {
+  const bad = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\\]/u.test(pattern) || /^[#!]|^\s|\s$/.test(pattern) || pattern === '';
+  if (bad) {
+    throw new InputError(
+      `Cannot use the //go:embed pattern ${quoteValue(pattern)} in ${where}: .dockerignore could not keep it as one line; use a plain path or glob (letters, digits, ./_-*?[]).`,
+    );
+  }
+  return pattern;
+}
+
+/** The main packages go build may build, as `.` or `./cmd/<name>`; the rest, refused by --main's rules. */
+function splitMains(dirs: string[]): { mains: string[]; refused: string[] } {
+  const mains: string[] = [];
+  const refused: string[] = [];
+  for (const dir of dirs) {
+    const pkg = pkgPath(dir);
+    // The same checker as --main: a folder name that could break a RUN line never reaches one.
+    (validateMainPackage(pkg) === true ? mains : refused).push(pkg);
+  }
+  return { mains, refused };
+}
+
 /** Reads the Go module at root. Throws ProjectError when there is no or a broken go.mod. */
 export function readProject(root: string, options: { useGo?: boolean } = {}): Project {
-  const goModPath = join(root, 'go.mod');
-  if (!existsSync(goModPath)) throw new ProjectError(`no go.mod in ${root}: run this in the root of a Go module`);
-  const mod = parseGoMod(readFileSync(goModPath, 'utf8'));
+  // Through the input rules: a regular file inside the module, at most 1 MiB, valid UTF-8 (a
+  // go.mod linked to /proc/self/environ is refused, never read and never quoted).
+  const goModBytes = readBounded(join(root, 'go.mod'), 'go.mod', { root });
+  if (goModBytes === undefined)
+    throw new ProjectError(`no go.mod in ${quoteValue(root)}: run this in the root of a Go module`);
+  const mod = parseGoMod(decodeUtf8(goModBytes, 'go.mod'));
   const packages = modulePackages(root, options);
-  const read = (dir: string, files: string[]): string =>
-    files.map((f) => readFileSync(join(root, dir, f), 'utf8')).join('\n');
+  const sources = (dir: string, files: string[]): string[] => files.map((f) => readSource(root, fileIn(dir, f)));
   const project: Project = {
     mod,
     goVersion: buildGoVersion(mod),
     mains: [],
+    refusedMains: [],
     cgoReasons: [],
     indirectCgo: [],
     healthcheckMains: [],
@@ -199,15 +235,21 @@ export function readProject(root: string, options: { useGo?: boolean } = {}): Pr
     loadsLocation: false,
     hasVendor: existsSync(join(root, 'vendor', 'modules.txt')),
   };
-  const mains = packages.filter((p) => p.name === 'main' && PACKAGE_MAIN_DIR.test(p.dir));
-  for (const p of mains.sort((a, b) => (a.dir === '.' ? -1 : b.dir === '.' ? 1 : a.dir < b.dir ? -1 : 1))) {
+  const mainDirs = packages
+    .filter((p) => p.name === 'main' && PACKAGE_MAIN_DIR.test(p.dir))
+    .sort((a, b) => (a.dir === '.' ? -1 : b.dir === '.' ? 1 : a.dir < b.dir ? -1 : 1));
+  const { refused } = splitMains(mainDirs.map((p) => p.dir));
+  project.refusedMains = refused;
+  for (const p of mainDirs) {
     const pkg = pkgPath(p.dir);
-    const all = read(p.dir, p.files);
+    if (refused.includes(pkg)) continue;
+    const files = sources(p.dir, p.files);
+    const any = (re: RegExp): boolean => files.some((f) => re.test(f));
     project.mains.push(pkg);
-    if (HEALTHCHECK_FLAG.test(all)) project.healthcheckMains.push(pkg);
-    if (/"(?:GET )?\/(?:healthz|health|livez)"/.test(all)) project.healthEndpointMains.push(pkg);
-    project.probePaths[pkg] = PROBE_PATHS.filter((path) => new RegExp(`"(?:GET )?${path}"`).test(all));
-    const port = detectPort(all);
+    if (any(HEALTHCHECK_FLAG)) project.healthcheckMains.push(pkg);
+    if (any(/"(?:GET )?\/(?:healthz|health|livez)"/)) project.healthEndpointMains.push(pkg);
+    project.probePaths[pkg] = PROBE_PATHS.filter((path) => any(new RegExp(`"(?:GET )?${path}"`)));
+    const port = detectPort(files);
     if (port) {
       project.ports[pkg] = port.port;
       project.portSources[pkg] = port.from;
@@ -215,11 +257,16 @@ export function readProject(root: string, options: { useGo?: boolean } = {}): Pr
   }
   let tzdata = false;
   for (const p of packages) {
-    for (const f of p.cgoFiles) project.cgoReasons.push(`${fileIn(p.dir, f)} imports "C"`);
-    for (const e of p.embedPatterns) project.embeds.push(fileIn(p.dir, e.replace(/^all:/, '')));
-    const all = read(p.dir, p.files);
-    if (/\btime\.LoadLocation\(/.test(all)) project.loadsLocation = true;
-    if (/^\s*(?:import\s+)?_\s+"time\/tzdata"/m.test(all)) tzdata = true;
+    for (const f of p.cgoFiles) project.cgoReasons.push(`${printable(fileIn(p.dir, f))} imports "C"`);
+    for (const e of p.embedPatterns) {
+      project.embeds.push(fileIn(p.dir, checkEmbedPattern(e.replace(/^all:/, ''), quoteValue(pkgPath(p.dir)))));
+    }
+    for (const f of p.files) {
+      const source = readSource(root, fileIn(p.dir, f));
+      if (/\btime\.LoadLocation\(/.test(source)) project.loadsLocation = true;
+      // [ \t], not \s: a \s* at each line start would rescan every run of blank lines (quadratic).
+      if (/^[ \t]*(?:import[ \t]+)?_[ \t]+"time\/tzdata"/m.test(source)) tzdata = true;
+    }
   }
   if (tzdata) project.loadsLocation = false;
   project.embeds = [...new Set(project.embeds)].sort();

@@ -6,15 +6,32 @@
 /** Longest value shown in full; the rest is elided, with the length said. */
 export const QUOTE_MAX = 120;
 
-// JSON.stringify escapes U+0000–U+001F, but not these, which a terminal still acts on or hides:
-// DEL and the C1 controls, the line and paragraph separators, bidi controls, the BOM. (C0 is
-// listed for String(value), the fallback for what JSON cannot show.)
-// eslint-disable-next-line no-control-regex -- matching controls is the point
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+// JSON.stringify escapes U+0000–U+001F, but not what a terminal still acts on or hides: DEL and
+// the C1 controls (an ANSI escape can also start with U+009B), every format character (bidi
+// controls, zero-width spaces and joiners, the BOM, soft hyphen), the line and paragraph
+// separators, private-use and unpaired surrogate code points. (C0 is listed for String(value), the
+// fallback for what JSON cannot show.)
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cs}]/gu;
 
-/** Text with every control (and invisible direction change) written as a \uXXXX escape. */
+/** Text with every control (and invisible or direction-changing character) written as a \uXXXX escape. */
 export function printable(json: string): string {
-  return json.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return json.replace(UNPRINTABLE, (c) => {
+    const code = c.codePointAt(0)!;
+    return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/**
+ * A short excerpt of a line from a file, for a message that points at it: at most `max`
+ * characters, quoted and escaped like {@link quoteValue}. Only ever for a regular file inside
+ * the folder the user pointed at (never a device, a link out, or a file we were not given).
+ */
+export function excerpt(line: string, max = 40): string {
+  const trimmed = line.trim();
+  const cut = [...trimmed];
+  return cut.length > max
+    ? `${printable(JSON.stringify(cut.slice(0, max).join('')))}…`
+    : printable(JSON.stringify(trimmed));
 }
 
 /** A value for an error message: `"text"` (escaped), `42`, `null`, `[1,2]`, on one line. */

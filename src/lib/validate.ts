@@ -92,6 +92,15 @@ export function validateModulePath(value: string): Validation {
   return true;
 }
 
+/**
+ * A main package as `--main` takes it and as the Dockerfile's `RUN go build` line prints it: `.`
+ * or `./` followed by folder names of letters, digits, `_`, `.` and `-` (no `..`). Folders found
+ * in a module pass the same check before their name is written anywhere.
+ */
+export function validateMainPackage(value: string): Validation {
+  return /^\.(\/[A-Za-z0-9_.-]+)*$/.test(value) && !value.includes('/..') ? true : 'use . or ./cmd/<name>';
+}
+
 /** Lowest Go minor version the generated code supports (1.22: method patterns in ServeMux). */
 export const MIN_GO_MINOR = 22;
 
@@ -107,10 +116,11 @@ export interface GoLimits {
  * and the local Go: a version nobody can have is refused, one the local Go has is accepted.
  */
 export function validateGoVersion(value: string, limits: GoLimits): Validation {
-  const m = /^1\.(0|[1-9][0-9]*)(?:\.(0|[1-9][0-9]*))?$/.exec(value);
+  // P up to 99: Go's patches are single or double digits, and an image tag must exist.
+  const m = /^1\.(0|[1-9][0-9]{0,3})(?:\.(0|[1-9][0-9]?))?$/.exec(value);
   const known = Number(limits.newestKnown.split('.')[1]);
   const range = (newest: number): string =>
-    `use 1.N or 1.N.P with N from ${MIN_GO_MINOR} to ${newest}, e.g. 1.${newest}`;
+    `use 1.N or 1.N.P with N from ${MIN_GO_MINOR} to ${newest} and P from 0 to 99, e.g. 1.${newest}`;
   if (!m || Number(m[1]) < MIN_GO_MINOR) return range(known);
   const minor = Number(m[1]);
   if (minor <= known) return true;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../lib/commit.js';
 import { describeFsError, unwritableReason } from '../lib/fs-safety.js';
 import { CONFIG_FILE, OptionError } from '../lib/options.js';
+import { writingDone } from '../lib/progress.js';
 import { CHANGES, type FilePlan } from './plan.js';
 
 /** Applies the plan's changes under `root`, then writes `config` as `.yo-rc.json`. */
@@ -41,4 +42,5 @@ export function applyPlan(root: string, plan: readonly FilePlan[], config: Buffe
     }
     done.push(path);
   }
+  writingDone(done.length);
 }

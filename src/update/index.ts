@@ -9,11 +9,10 @@
  * plan.ts decides per file, apply.ts writes, checks.ts proves. Exit codes: 0 clean or nothing to
  * do, 1 conflicts remain (or --check found changes), 2 bad input, 3 merged but a check failed.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { readInputFile } from '../lib/fs-safety.js';
+import { readBounded, readJsonInput } from '../lib/fs-safety.js';
 import {
   CONFIG_FILE,
   OPTIONS,
@@ -27,9 +26,10 @@ import {
 } from '../lib/options.js';
 import { localGoMinor } from '../lib/go.js';
 import { FIRST_VERSION, PROVENANCE_KEYS, type PresetIdentity } from '../lib/provenance.js';
-import { quoteValue } from '../lib/quote.js';
+import { printable, quoteValue } from '../lib/quote.js';
 import { checkStoredEntry } from '../lib/schema.js';
 import { applyPlan } from './apply.js';
+import { uncommitted } from './git.js';
 import { runChecks, type CheckResult } from './checks.js';
 import { migrate } from './migrations.js';
 import { CHANGES, planUpdate, type FilePlan } from './plan.js';
@@ -65,20 +65,24 @@ function readEntry(folder: string, packageName: string) {
   if (!existsSync(file)) {
     throw new OptionError(`${folder} has no ${CONFIG_FILE}: update works on a project that go-minimal generated.`);
   }
-  let content: Record<string, unknown>;
-  try {
-    content = JSON.parse(readInputFile(file, CONFIG_FILE).replace(/^\uFEFF/, '')) as Record<string, unknown>;
-  } catch (error) {
-    if (error instanceof OptionError) throw error;
-    throw new OptionError(`${CONFIG_FILE} is not valid JSON: ${(error as Error).message.split('\n')[0]}`);
+  // The input rules (fs-safety.ts): a regular file inside the folder, bounded, UTF-8, and a JSON
+  // error that says where, never what the file holds.
+  const content = readJsonInput(file, CONFIG_FILE, { root: folder }) as Record<string, unknown>;
+  if (content === null || typeof content !== 'object' || Array.isArray(content)) {
+    throw new OptionError(`Cannot use ${CONFIG_FILE}: it must hold a JSON object, not ${quoteValue(content)}.`);
   }
   const namespace = packageName === 'create-go-minimal' ? 'generator-go-minimal' : packageName;
   const raw = content?.[namespace];
   if (raw === undefined || raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    const others = Object.keys(content ?? {}).filter((k) => /^(@[^/]+\/)?generator-/.test(k));
+    if (raw !== undefined) {
+      throw new OptionError(
+        `Invalid ${quoteValue(namespace)} in ${CONFIG_FILE}: it must be a JSON object, not ${quoteValue(raw)}; it is what update reads, so restore it from version control.`,
+      );
+    }
+    const others = Object.keys(content).filter((k) => /^(@[^/]+\/)?generator-/.test(k));
     throw new OptionError(
       others.length > 0
-        ? `${CONFIG_FILE} has no ${quoteValue(namespace)} entry: the project was made by ${others.join(', ')}; update it with that generator's update (e.g. yo ${others[0]!.replace(/^(@[^/]+\/)?generator-/, '$1')}:update).`
+        ? `${CONFIG_FILE} has no ${quoteValue(namespace)} entry: the project was made by ${others.map(printable).join(', ')}; update it with that generator's update (e.g. yo ${printable(others[0]!.replace(/^(@[^/]+\/)?generator-/, '$1'))}:update) if it is built on ${namespace}, else with that generator's own tools.`
         : `${CONFIG_FILE} has no ${quoteValue(namespace)} entry: update works on a project that ${namespace} generated.`,
     );
   }
@@ -137,24 +141,6 @@ async function askNewOptions(
   return result;
 }
 
-/**
- * Paths git reports as changed or untracked in the folder (none outside a git work tree, or
- * without git). The repository's own settings cannot run a program here: core.fsmonitor, the one
- * `git status` would start, is switched off.
- */
-function uncommitted(folder: string): string[] {
-  const r = spawnSync('git', ['-c', 'core.fsmonitor=false', 'status', '--porcelain', '--', '.'], {
-    cwd: folder,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  if (r.status !== 0 || !r.stdout) return [];
-  return r.stdout
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => l.slice(3));
-}
-
 /** The file on disk as the plan sees it: a regular file's bytes; a link or other non-file is "yours" and never followed. */
 function readYours(folder: string, path: string): Buffer | undefined {
   const file = join(folder, path);
@@ -162,7 +148,8 @@ function readYours(folder: string, path: string): Buffer | undefined {
   if (!stat) return undefined;
   if (!stat.isFile())
     return Buffer.from(`not a regular file: ${stat.isSymbolicLink() ? 'a symbolic link' : 'a folder'}\n`);
-  return readFileSync(file);
+  // Bounded like every input: a file we generated is far below 1 MiB.
+  return readBounded(file, quoteValue(path), { root: folder });
 }
 
 const VERB: Record<FilePlan['action'], string> = {
@@ -206,7 +193,7 @@ async function plan(o: UpdateOptions, folder: string, project: Project) {
     project.version === o.running.version && o.from === undefined
       ? { ref: await o.running.ref(project.generator), label: theirsLabel }
       : (() => {
-          const b = basePackage(project.namespace, project.version, o.from);
+          const b = basePackage(project.namespace, project.version, o.from, o.running.version);
           return { ref: { kind: 'package', packagePath: b.folder } as GeneratorRef, label: b.label };
         })();
   o.log(`go-minimal update: ${relative(process.cwd(), folder) || '.'}: ${base.label} → ${theirsLabel}`);

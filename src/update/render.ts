@@ -7,12 +7,21 @@
  * A project made by `go-minimal docker` is rendered over a copy of the project's own files (the
  * docker generator reads go.mod, the code and the Makefile), without the files it writes.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
 import { Writable } from 'node:stream';
 import { CONFIG_FILE, OptionError, type GeneratorName } from '../lib/options.js';
-import { ALL_IMAGE_FILES } from '../generators/docker/files.js';
 import { listFiles } from './files.js';
 
 /** A generator to run: a class already loaded (this package), or a package folder to load it from. */
@@ -59,15 +68,43 @@ function collector(sink: string[]): Writable {
   });
 }
 
-/** Copies the project's own files (not .git, not what the docker generator writes) into `to`. */
+/** What the docker generator reads of a module, besides its Go files: nothing else is copied. */
+const MODULE_INPUTS = new Set(['go.mod', 'go.sum', 'Makefile', '.dockerignore']);
+// The folders go build skips (packages.ts) hold no input, except vendor/modules.txt.
+const SKIP = /^(?:\.|_)|^(?:testdata|node_modules|bin|dist)$/;
+
+/**
+ * Copies what the docker generator reads of the project (go.mod, go.sum, the non-test Go files,
+ * the Makefile, .dockerignore, vendor/modules.txt) into `to`: never .git, data or build outputs,
+ * so a large unrelated file costs nothing. Regular files only (a FIFO would block the copy);
+ * the docker render then reads them by the usual input rules.
+ */
 function copyInput(project: string, to: string): void {
-  for (const rel of listFiles(project)) {
-    // What the docker generator can write is its output, never its input.
-    if (rel === CONFIG_FILE || ALL_IMAGE_FILES.includes(rel.split(sep).join('/'))) continue;
-    mkdirSync(dirname(join(to, rel)), { recursive: true });
-    copyFileSync(join(project, rel), join(to, rel));
-  }
+  const walk = (rel: string): void => {
+    for (const e of readdirSync(join(project, rel), { withFileTypes: true })) {
+      const path = rel === '' ? e.name : `${rel}/${e.name}`;
+      if (e.isDirectory()) {
+        if (path === 'vendor') copyIfFile('vendor/modules.txt');
+        else if (!SKIP.test(e.name)) walk(path);
+        continue;
+      }
+      const goFile = e.name.endsWith('.go') && !e.name.endsWith('_test.go');
+      if (e.isFile() && (goFile || MODULE_INPUTS.has(path))) copyIfFile(path);
+    }
+  };
+  const copyIfFile = (path: string): void => {
+    if (statSync(join(project, path), { throwIfNoEntry: false })?.isFile() !== true) return;
+    mkdirSync(dirname(join(to, path)), { recursive: true });
+    copyFileSync(join(project, path), join(to, path));
+  };
+  walk('');
 }
+
+/** A file's identity: a write through a temporary file and a rename gives it a new inode. */
+const identity = (file: string): string => {
+  const st = statSync(file);
+  return `${st.ino}:${st.size}:${st.mtimeMs}`;
+};
 
 /**
  * Renders the project in a new temporary folder and returns what the generator wrote there
@@ -82,7 +119,7 @@ export async function renderProject(
   try {
     mkdirSync(out);
     if (input.generator === 'docker') copyInput(input.project, out);
-    const before = new Map(listFiles(out).map((rel) => [rel, readFileSync(join(out, rel))]));
+    const before = new Map(listFiles(out).map((rel) => [rel, identity(join(out, rel))]));
     writeFileSync(join(out, CONFIG_FILE), `${JSON.stringify({ [input.namespace]: input.answers }, null, 2)}\n`);
     const { createEnv } = await import('yeoman-environment');
     const env = createEnv({
@@ -114,10 +151,12 @@ export async function renderProject(
     const config = JSON.parse(readFileSync(join(out, CONFIG_FILE), 'utf8')) as Record<string, Record<string, unknown>>;
     const files = new Map<string, Buffer>();
     for (const rel of listFiles(out)) {
-      if (rel === CONFIG_FILE) continue;
+      // A docker render: only what the generator wrote is its output; the input copy is read only
+      // where the generator rewrote a file (to tell a change from the same bytes written again).
+      const was = before.get(rel);
+      if (rel === CONFIG_FILE || was === identity(join(out, rel))) continue;
       const bytes = readFileSync(join(out, rel));
-      // A docker render: only what the generator wrote or changed is its output.
-      if (before.get(rel)?.equals(bytes)) continue;
+      if (was !== undefined && bytes.equals(readFileSync(join(input.project, rel)))) continue;
       files.set(rel.split(sep).join('/'), bytes);
     }
     return { files, stored: config[input.namespace] ?? {} };

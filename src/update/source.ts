@@ -10,8 +10,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { readJsonInput } from '../lib/fs-safety.js';
 import { OptionError } from '../lib/options.js';
-import { quoteValue } from '../lib/quote.js';
+import { printable, quoteValue } from '../lib/quote.js';
 import { VERSION_PATTERN } from '../lib/provenance.js';
 
 export interface PackageInfo {
@@ -22,12 +23,7 @@ export interface PackageInfo {
 /** A package folder's name and version (its package.json), or one line saying why not. */
 export function readPackage(folder: string, what: string): PackageInfo {
   const file = join(folder, 'package.json');
-  let pkg: Partial<PackageInfo>;
-  try {
-    pkg = JSON.parse(readFileSync(file, 'utf8')) as Partial<PackageInfo>;
-  } catch (error) {
-    throw new OptionError(`${what}: ${file} cannot be read as JSON (${(error as Error).message.split('\n')[0]}).`);
-  }
+  const pkg = (readJsonInput(file, `${what}: ${printable(file)}`) ?? {}) as Partial<PackageInfo>;
   if (typeof pkg.name !== 'string' || typeof pkg.version !== 'string') {
     throw new OptionError(`${what}: ${file} has no name and version.`);
   }
@@ -54,6 +50,8 @@ function npmInstall(spec: string, prefix: string, name: string, what: string): s
   const r = spawnSync(npm, [...args, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', spec], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 5 * 60_000,
+    maxBuffer: 16 * 1024 * 1024,
   });
   if (r.error)
     throw new OptionError(`${what}: npm cannot run (${r.error.message}); name a package folder with --from.`);
@@ -72,21 +70,34 @@ function npmInstall(spec: string, prefix: string, name: string, what: string): s
   return folder;
 }
 
-/** The base's package folder, from `--from` or the recorded version. */
+/** Release order of two plain versions (x.y.z, a prerelease before its release): < 0, 0, > 0. */
+export function compareVersions(a: string, b: string): number {
+  const parts = (v: string): [number[], string] => {
+    const [core = '', pre = ''] = v.split(/-(.*)/s);
+    return [core.split('.').map(Number), pre];
+  };
+  const [ca, pa] = parts(a);
+  const [cb, pb] = parts(b);
+  for (let i = 0; i < 3; i++) if (ca[i] !== cb[i]) return (ca[i] ?? 0) - (cb[i] ?? 0);
+  return pa === pb ? 0 : pa === '' ? 1 : pb === '' ? -1 : pa < pb ? -1 : 1;
+}
+
+/** The base's package folder, from `--from` or the recorded version (never newer than `running`). */
 export function basePackage(
   name: string,
   recorded: string,
   from: string | undefined,
+  running?: string,
 ): { folder: string; label: string } {
   const spec = from ?? recorded;
   if (from !== undefined && from.trim() === '')
     throw new OptionError('Invalid --from "": use a version, a tarball or a package folder.');
   const path = resolve(spec);
-  // A URL or a spec with a scheme (git+https:, file:, npm:) is neither a path nor a version.
+  // A bare version is always a version: a folder or tarball must look like a path (a slash, or a
+  // .tgz name), so a folder named 0.1.9 in a cloned project can never stand in for the release.
+  // A URL or a spec with a scheme (git+https:, file:, npm:) is neither.
   const looksLikePath =
-    from !== undefined &&
-    !/^[a-z][a-z0-9+.-]*:/i.test(from) &&
-    (/[/\\]/.test(from) || from.endsWith('.tgz') || existsSync(path));
+    from !== undefined && !/^[a-z][a-z0-9+.-]*:/i.test(from) && (/[/\\]/.test(from) || /\.(tgz|tar\.gz)$/.test(from));
   if (looksLikePath) {
     const stat = statSync(path, { throwIfNoEntry: false });
     if (!stat) throw new OptionError(`Invalid --from ${quoteValue(from)}: no such file or folder.`);
@@ -95,7 +106,7 @@ export function basePackage(
       checkName(pkg, name, from);
       return { folder: path, label: `${pkg.name} ${pkg.version} (${from})` };
     }
-    if (!/\.(tgz|tar\.gz)$/.test(path)) {
+    if (!stat.isFile() || !/\.(tgz|tar\.gz)$/.test(path)) {
       throw new OptionError(
         `Invalid --from ${quoteValue(from)}: use a version, a package tarball (.tgz) or a package folder.`,
       );
@@ -110,10 +121,17 @@ export function basePackage(
     throw new OptionError(
       from === undefined
         ? `Invalid generatorVersion ${quoteValue(spec)} in .yo-rc.json: use a release version such as 0.2.0.`
-        : `Invalid --from ${quoteValue(from)}: use a release version (such as 0.1.0), a package tarball (.tgz) or a package folder.`,
+        : `Invalid --from ${quoteValue(from)}: use a release version (such as 0.1.0), a package tarball (.tgz) or a package folder written as a path (./${printable(from)}).`,
     );
   }
-  const what = `${name} ${spec}, the version that made the project`;
+  if (running !== undefined && compareVersions(spec, running) > 0) {
+    throw new OptionError(
+      from === undefined
+        ? `The project was made by ${name} ${spec}, newer than this one (${running}): update it with ${spec} or later.`
+        : `Invalid --from ${quoteValue(from)}: newer than this version (${running}); the base is the version that made the project, or an older one.`,
+    );
+  }
+  const what = from === undefined ? `${name} ${spec}, the version that made the project` : `--from ${quoteValue(from)}`;
   const folder = npmInstall(
     `${name}@${spec}`,
     join(cacheRoot(), 'packages', `${name.replace('/', '+')}@${spec}`),

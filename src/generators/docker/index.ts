@@ -4,6 +4,7 @@ import { replayCommand, templateData, type ProjectFacts } from '../../lib/derive
 import { dockerNotes } from '../../lib/docker-notes.js';
 import { embedKeepLines, projectDockerignore, readDockerignore } from '../../lib/dockerignore.js';
 import { CONFIG_FILE, OptionsGenerator, type GenOptions } from '../../lib/base-generator.js';
+import { readBounded } from '../../lib/fs-safety.js';
 import { goVersionForModule, localGoMinor } from '../../lib/go.js';
 import {
   DOCKER_OPTION_NAMES,
@@ -52,9 +53,16 @@ export default class DockerGenerator extends OptionsGenerator {
       dockerignoreOwn: projectDockerignore(readDockerignore(this.destinationRoot()), ours),
       embedKeep: embedKeepLines(project.embeds),
     };
+    const refused = project.refusedMains.map((m) => describeValue(m)).join(', ');
     if (project.mains.length === 0) {
-      throw new OptionError(`No main package in ${this.destinationRoot()} or cmd/*: nothing to put in an image.`);
+      throw new OptionError(
+        refused
+          ? `No main package to build: ${refused} has a folder name --main refuses (letters, digits, '.', '_' and '-' only): rename the folder.`
+          : `No main package in ${describeValue(this.destinationRoot())} or cmd/*: nothing to put in an image.`,
+      );
     }
+    if (refused)
+      this.log(`note: left out ${refused}: a folder name --main refuses (letters, digits, '.', '_' and '-' only).`);
     const flagMain = this.given('main');
     if (flagMain !== undefined) {
       const normal = OPTIONS.main.coerce(flagMain);
@@ -69,7 +77,7 @@ export default class DockerGenerator extends OptionsGenerator {
     if (main !== undefined && !project.mains.includes(main)) {
       // Only a stored or preset answer gets here (a flag was checked above): the code has moved on.
       throw new OptionError(
-        `Invalid main "${main}" in ${CONFIG_FILE}: not a main package; use one of: ${project.mains.join(', ')}.`,
+        `Invalid main ${describeValue(main)} in ${CONFIG_FILE}: not a main package; use one of: ${project.mains.join(', ')}.`,
       );
     }
     this.checkCgo();
@@ -109,8 +117,9 @@ export default class DockerGenerator extends OptionsGenerator {
     writeImageFiles(this, data);
     this.renderExtras(IMAGE_TEMPLATES, data);
     const makefile = this.destinationPath('Makefile');
-    if (!existsSync(makefile)) return;
-    const current = readFileSync(makefile, 'utf8');
+    const bytes = readBounded(makefile, 'Makefile', { root: this.destinationRoot() });
+    if (bytes === undefined) return;
+    const current = bytes.toString('utf8');
     if (INCLUDE_RE.test(current)) return;
     if (this.nonInteractive && !this.given('force')) {
       this.includeHint = true;
@@ -131,7 +140,7 @@ export default class DockerGenerator extends OptionsGenerator {
     const project = this.project!;
     const lines = [
       '',
-      `Image for ${a.main} of ${project.mod.module}: Go ${a.goVersion} (from go.mod), ${a.base}, port ${a.port}, ${a.cgo ? 'cgo on musl' : 'static (CGO_ENABLED=0)'}.`,
+      `Image for ${a.main} of ${describeValue(project.mod.module)}: Go ${a.goVersion} (from go.mod), ${a.base}, port ${a.port}, ${a.cgo ? 'cgo on musl' : 'static (CGO_ENABLED=0)'}.`,
     ];
     if (this.goNote) lines.push(`note: ${this.goNote}`);
     lines.push(...dockerNotes(a, project, this.facts, this.given('port') !== undefined));

@@ -35,6 +35,9 @@ const (
 	// Together they stay under the 10 s that docker stop waits before it sends SIGKILL.
 	defaultShutdownDelay   = 2 * time.Second
 	defaultShutdownTimeout = 5 * time.Second
+	// Reading a request and writing its response each end within this, which is no longer than
+	// the drain: a request in flight at SIGTERM (a slow upload too) finishes before it ends.
+	defaultRequestTimeout = 5 * time.Second
 )
 
 func main() {
@@ -96,11 +99,12 @@ type config struct {
 	port            int
 	shutdownDelay   time.Duration
 	shutdownTimeout time.Duration
+	requestTimeout  time.Duration
 }
 
 // loadConfig reads the environment; unset variables keep their defaults.
 func loadConfig(getenv func(string) string) (config, error) {
-	cfg := config{port: defaultPort}
+	cfg := config{port: defaultPort, requestTimeout: defaultRequestTimeout}
 	if v := getenv("PORT"); v != "" {
 		p, err := strconv.Atoi(v)
 		if err != nil || p < 1 || p > 65535 {
@@ -140,8 +144,8 @@ func serve(ctx context.Context, ln net.Listener, cfg config, logger *slog.Logger
 	srv := &http.Server{
 		Handler:           newHandler(&ready),
 		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      10 * time.Second,
+		ReadTimeout:       cfg.requestTimeout,
+		WriteTimeout:      cfg.requestTimeout,
 		IdleTimeout:       60 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelError),
 	}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"log/slog"
 	"maps"
 	"net"
 	"net/http"
@@ -93,6 +95,47 @@ func TestShutdownFailsReadinessFirstThenExits0(t *testing.T) {
 		if !strings.Contains(svc.logs.String(), msg) {
 			t.Errorf("logs lack %s:\n%s", msg, svc.logs.String())
 		}
+	}
+}
+
+func TestRequestTimeoutFitsTheDrain(t *testing.T) {
+	if defaultRequestTimeout > defaultShutdownTimeout {
+		t.Errorf("request timeout %v > shutdown timeout %v: a request in flight at SIGTERM can outlast the drain",
+			defaultRequestTimeout, defaultShutdownTimeout)
+	}
+}
+
+// A client that sends its body slowly holds its connection until the request timeout; the drain
+// must outlast it, so that SIGTERM during a slow upload still ends in a clean exit 0.
+func TestSlowUploadAtShutdownExits0(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := config{requestTimeout: 300 * time.Millisecond, shutdownTimeout: 3 * time.Second}
+	ctx, cancel := context.WithCancel(context.Background())
+	var logs bytes.Buffer
+	code := make(chan int, 1)
+	go func() { code <- serve(ctx, ln, cfg, slog.New(slog.NewJSONHandler(&logs, nil))) }()
+	defer cancel()
+
+	conn, err := net.DialTimeout("tcp", ln.Addr().String(), time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	// 10 of the announced 100000 bytes, then nothing: the server reads (or discards) the rest
+	// until its ReadTimeout.
+	fmt.Fprint(conn, "POST / HTTP/1.1\r\nHost: test\r\nContent-Length: 100000\r\n\r\n0123456789")
+	time.Sleep(50 * time.Millisecond)
+	cancel()
+	select {
+	case got := <-code:
+		if got != 0 {
+			t.Errorf("serve = %d, want 0: the drain did not outlast the request timeout; logs:\n%s", got, logs.String())
+		}
+	case <-time.After(cfg.shutdownTimeout + 5*time.Second):
+		t.Fatal("serve did not return")
 	}
 }
 
