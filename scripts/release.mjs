@@ -112,6 +112,27 @@ export function versionProblems(packages, lockVersions, tag) {
   return problems;
 }
 
+/**
+ * Why npm would refuse the provenance of these packages built in `repository` (the workflow's
+ * `$GITHUB_SERVER_URL/$GITHUB_REPOSITORY`): npm requires package.json's repository.url to name the
+ * repository the provenance says it was built in. One line per package (none: it matches).
+ * @param {{ name: string, repository?: string | { url?: string } }[]} packages @param {string} repository
+ */
+export function repositoryProblems(packages, repository) {
+  const normal = (/** @type {string} */ url) =>
+    url
+      .replace(/^git\+/, '')
+      .replace(/\.git$/, '')
+      .replace(/\/$/, '');
+  return packages.flatMap((p) => {
+    const url = typeof p.repository === 'string' ? p.repository : p.repository?.url;
+    if (url && normal(url) === normal(repository)) return [];
+    return [
+      `${p.name}: package.json's repository.url is ${url ? `"${url}"` : 'missing'}; npm's provenance needs "git+${normal(repository)}.git" (docs/releasing.md, first release)`,
+    ];
+  });
+}
+
 /** npm's dist-tag for a version: a pre-release must not become `latest`. @param {string} version */
 export const distTag = (version) => (version.includes('-') ? 'next' : 'latest');
 
@@ -228,6 +249,15 @@ function check(o) {
     lockVersions,
     o.tag,
   );
+  // In the release workflow: the repository npm's provenance will name.
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo } = process.env;
+  if (o.tag && server && repo)
+    problems.push(
+      ...repositoryProblems(
+        packages.map((p) => p.pkg),
+        `${server}/${repo}`,
+      ),
+    );
   if (problems.length) throw new Error(problems.join('\n'));
   const dir = o.out ? resolve(o.out) : mkdtempSync(join(tmpdir(), 'release-check-'));
   mkdirSync(dir, { recursive: true });

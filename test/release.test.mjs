@@ -22,6 +22,7 @@ import {
   missingFiles,
   pack,
   releasedPackages,
+  repositoryProblems,
   tarballProblems,
   versionProblems,
 } from '../scripts/release.mjs';
@@ -135,6 +136,30 @@ describe('one version for both packages, and the tag', () => {
       'generator-go-minimal: version "1.2" is not X.Y.Z or X.Y.Z-pre',
       'create-go-minimal: version "1.2" is not X.Y.Z or X.Y.Z-pre',
     ]);
+  });
+  it("npm's provenance: package.json's repository.url must name the repository the workflow runs in", () => {
+    const at = 'https://github.com/acme/go-minimal';
+    const ok = { type: 'git', url: 'git+https://github.com/acme/go-minimal.git', directory: 'packages/x' };
+    assert.deepEqual(
+      repositoryProblems(
+        [
+          { name: 'a', repository: ok },
+          { name: 'b', repository: `${at}.git` },
+        ],
+        at,
+      ),
+      [],
+    );
+    assert.deepEqual(
+      repositoryProblems(
+        [{ name: 'a' }, { name: 'b', repository: { url: 'git+https://github.com/other/x.git' } }],
+        at,
+      ).map((p) => p.split(';')[0]),
+      [
+        "a: package.json's repository.url is missing",
+        `b: package.json's repository.url is "git+https://github.com/other/x.git"`,
+      ],
+    );
   });
   it('this repository: both packages and package-lock.json carry one version', () => {
     const { packages, lockVersions } = releasedPackages();
