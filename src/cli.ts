@@ -8,7 +8,7 @@ import { mkdirSync, readdirSync, rmdirSync, existsSync, readFileSync } from 'nod
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
-import { UsageError, helpText, parseFlags } from './lib/flags.js';
+import { UsageError, deprecationNotes, helpText, parseFlags } from './lib/flags.js';
 import { describeFsError } from './lib/fs-safety.js';
 import { lockFolder } from './lib/lock.js';
 import { writeProgress } from './lib/progress.js';
@@ -55,6 +55,9 @@ export async function main(argv: string[]): Promise<void> {
     fail(`${error.message} (see ${PROGRAM}${command === 'app' ? '' : ` ${command}`} --help)`, 2);
   }
   const { options, positionals } = parsed;
+  // A flag kept for released command lines (docs/releasing.md): accepted, with one line saying so.
+  for (const line of deprecationNotes(command, (name) => options[name] !== undefined))
+    process.stderr.write(`${line}\n`);
   if (parsed.help) {
     process.stdout.write(helpText(command));
     return;

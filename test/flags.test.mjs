@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { APP, FIXED, helpers } from './helpers/generate.mjs';
-import { UsageError, flagsOf, givenOption, helpText, parseFlags } from '../dist/lib/flags.js';
+import { UsageError, deprecationNotes, flagsOf, givenOption, helpText, parseFlags } from '../dist/lib/flags.js';
 import { APP_OPTION_NAMES, DOCKER_OPTION_NAMES, OPTIONS, kebab, optionHelp } from '../dist/lib/options.js';
 
 describe('flags from the option table', () => {
@@ -24,10 +24,21 @@ describe('flags from the option table', () => {
       }
     }
   });
-  it('--skip-install belongs to the app generator only (the docker generator installs nothing)', () => {
-    assert.ok(flagsOf('app').some((f) => f.flag === 'skip-install'));
-    assert.ok(!flagsOf('docker').some((f) => f.flag === 'skip-install'));
+  it('--skip-install belongs to the app; docker accepts it as deprecated (a note, no help row)', () => {
+    assert.equal(flagsOf('app').find((f) => f.flag === 'skip-install')?.deprecated, undefined);
+    assert.ok(helpText('app').includes('--skip-install'));
+    assert.match(flagsOf('docker').find((f) => f.flag === 'skip-install')?.deprecated ?? '', /^note: --skip-install /);
     assert.ok(!helpText('docker').includes('skip-install'));
+    assert.deepEqual(parseFlags(['--skip-install'], 'docker').options, { skipInstall: true });
+    assert.equal(deprecationNotes('docker', (name) => name === 'skipInstall').length, 1);
+    assert.deepEqual(
+      deprecationNotes('docker', () => false),
+      [],
+    );
+    assert.deepEqual(
+      deprecationNotes('app', () => true),
+      [],
+    );
   });
   it('the bin and yo print the same help, but for the program name', () => {
     for (const generator of ['app', 'docker', 'update']) {

@@ -10,7 +10,7 @@ import { ciBotConflict } from './ci.js';
 import { commitFiles, type CommitEnv } from './commit.js';
 import { InputError, assertInputFile, guardReads, readBounded, readJsonInput, type LoadingStore } from './fs-safety.js';
 import { localGoMinor } from './go.js';
-import { flagsOf, givenOption, helpText } from './flags.js';
+import { deprecationNotes, flagsOf, givenOption, helpText } from './flags.js';
 import {
   CONFIG_FILE,
   OPTIONS,
@@ -141,6 +141,16 @@ export abstract class OptionsGenerator extends Generator<Partial<Answers>, GenOp
     return givenOption(options, name);
   }
 
+  /**
+   * Given on yo's command line (kebab-case), not in code: yeoman-test and yeoman's own defaults
+   * pass `skipInstall` in code, and the bin parses (and notes) its flags itself.
+   */
+  private givenAsFlag(name: string): boolean {
+    const value = (this.options as Record<string, unknown>)[kebab(name)];
+    // yeoman registers --skip-install with the default false: false there means "not given".
+    return value !== undefined && !(name === 'skipInstall' && value === false);
+  }
+
   /** No questions: --yes, or no terminal to ask on. */
   get nonInteractive(): boolean {
     return Boolean(this.given('yes')) || process.stdin.isTTY !== true;
@@ -221,6 +231,8 @@ export abstract class OptionsGenerator extends Generator<Partial<Answers>, GenOp
    * lock), else the locked or stored value, else the preset's, else — without questions — the default.
    */
   protected resolveAnswers(names: AnswerName[], extra: Partial<DefaultContext> = {}): void {
+    // A flag kept for released command lines (docs/releasing.md) says so; the bin notes its own.
+    for (const line of deprecationNotes(this.generatorName, (name) => this.givenAsFlag(name))) this.log(line);
     this.preset = this.loadPreset();
     const preset = this.preset;
     const stored = checkStoredEntry(this.fs.readJSON(this.config.path), this.config.name ?? '', CONFIG_FILE);

@@ -35,6 +35,8 @@ export interface ActionPin {
  *   --kubernetes: the manifests pinned to the released digest)
  * - actions/setup-node v4.4.0 [57668216919 ("maps to v4.4.0"), 56101819629, 52752313704] (the
  *   README's fleet recipe only; test/e2e/fleet-recipe.test.mjs keeps it equal to this table)
+ * - actions/download-artifact v4.3.0 [28330816063, 59688073272, 65858412790, 56536911504] (this
+ *   repository's own .github/workflows/release.yml only; test/release.test.mjs keeps it equal)
  * (One file in that index had a mistyped build-push-action SHA, and another reported a run that
  * failed on guessed SHAs: hence two sources for each.)
  */
@@ -47,6 +49,11 @@ export const ACTIONS = {
     sha: 'ea165f8d65b6e75b540449e92b4886f43607fa02',
   },
   setupNode: { action: 'actions/setup-node', version: 'v4.4.0', sha: '49933ea5288caeca8642d1e84afbd3f7d6820020' },
+  downloadArtifact: {
+    action: 'actions/download-artifact',
+    version: 'v4.3.0',
+    sha: 'd3f86a106a0bac45b974a628896c90dbdf5c8093',
+  },
   setupQemu: {
     action: 'docker/setup-qemu-action',
     version: 'v3.6.0',

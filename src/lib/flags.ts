@@ -31,6 +31,8 @@ export interface Flag {
   /** A table boolean: `--no-<flag>` sets it false (shown as `--[no-]<flag>`). */
   negatable?: boolean;
   help: string;
+  /** Accepted for released command lines only: the one-line note a run prints (not in the help). */
+  deprecated?: string;
 }
 
 /** The flags of a generator: its table options in the order it asks them, then the run options. */
@@ -53,8 +55,24 @@ export function flagsOf(generator: CommandName): Flag[] {
       value: 'value' in spec ? spec.value : undefined,
       negatable: 'negatable' in spec ? spec.negatable : undefined,
       help: `${spec.description}.`,
+      deprecated: 'deprecated' in spec ? deprecationNote(name, spec.deprecated, generator) : undefined,
     }));
   return [...table, ...run];
+}
+
+/** The one-line note of a flag deprecated for this command (run-options.ts), if it is. */
+function deprecationNote(
+  name: string,
+  deprecated: Partial<Record<CommandName, string>>,
+  generator: CommandName,
+): string | undefined {
+  const why = deprecated[generator];
+  return why && `note: --${kebab(name)} ${why}; it is deprecated there and a later minor release may refuse it.`;
+}
+
+/** The notes a run prints for the deprecated flags it was given (one line each). */
+export function deprecationNotes(generator: CommandName, isGiven: (name: string) => boolean): string[] {
+  return flagsOf(generator).flatMap((f) => (f.deprecated && isGiven(f.name) ? [f.deprecated] : []));
 }
 
 /** How each front end names a command. */
@@ -85,10 +103,12 @@ const EXAMPLES: Record<CommandName, string> = {
 
 /** The help of a command, the same for the bin and for yo (only the program name differs). */
 export function helpText(generator: CommandName, frontEnd: 'bin' | 'yo' = 'bin'): string {
-  const rows: [string, string][] = flagsOf(generator).map((f) => {
-    const spelled = f.negatable ? `--[no-]${f.flag}` : `--${f.flag}`;
-    return [`${f.short ? `-${f.short}, ` : ''}${spelled}${f.value ? ` ${f.value}` : ''}`, f.help];
-  });
+  const rows: [string, string][] = flagsOf(generator)
+    .filter((f) => !f.deprecated)
+    .map((f) => {
+      const spelled = f.negatable ? `--[no-]${f.flag}` : `--${f.flag}`;
+      return [`${f.short ? `-${f.short}, ` : ''}${spelled}${f.value ? ` ${f.value}` : ''}`, f.help];
+    });
   rows.push(['-h, --help', 'Show this help.']);
   if (frontEnd === 'bin') rows.push(['-v, --version', 'Print the version.']);
   const width = Math.max(...rows.map(([flag]) => flag.length));
