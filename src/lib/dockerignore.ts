@@ -50,11 +50,11 @@ export function projectDockerignore(existing: string | undefined, ours: string):
 
 /** Re-inclusion lines for `//go:embed` patterns (module-relative): the path and what is under it. */
 export function embedKeepLines(embeds: readonly string[]): string[] {
-  const out: string[] = [];
+  const out = new Set<string>(); // insertion-ordered; a Set keeps 100,000 patterns linear
   for (const e of embeds) {
     const path = e.replace(/^\.\//, '').replace(/\/+$/, '');
     if (path === '' || path === '.') continue;
-    for (const line of [`!${path}`, `!${path}/**`]) if (!out.includes(line)) out.push(line);
+    out.add(`!${path}`).add(`!${path}/**`);
   }
-  return out;
+  return [...out];
 }
