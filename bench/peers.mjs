@@ -2,7 +2,7 @@
 // article's two, docker init's Go layout and ko's defaults. They build the same service source
 // as ours. Go is pinned to PEER_GO_VERSION and alpine to 3.24 in all of them, as in ours, so that
 // only the layout differs. `golang:<PEER_GO_VERSION>` resolves to the same local builder stand-in as ours.
-import { GO_VERSIONS } from '../dist/lib/go.js';
+import { GO_VERSIONS } from '../dist/image/go.js';
 
 /** Published, uncompressed amd64 sizes of the real base images (stand-ins differ: see RESULTS.md). */
 /** The Go every Dockerfile of the bench builds with: the oldest supported release. */

@@ -16,7 +16,7 @@ for (const gen of readdirSync(join(root, 'src/generators'))) {
 }
 chmodSync(join(root, 'dist/cli.js'), 0o755);
 // The preset's JSON Schema, derived from the option table, ships in the package.
-const { presetSchema } = await import(new URL('../dist/lib/preset.js', import.meta.url).href);
+const { presetSchema } = await import(new URL('../dist/options/preset.js', import.meta.url).href);
 writeFileSync(join(root, 'dist/preset.schema.json'), `${JSON.stringify(presetSchema(), null, 2)}\n`);
 // create-go-minimal: the same bin bundled with its dependencies (scripts/bundle-cli.mjs), released
 // with the same version.

@@ -8,11 +8,11 @@ import { mkdirSync, readdirSync, rmdirSync, existsSync, readFileSync } from 'nod
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
-import { UsageError, deprecationNotes, helpText, parseFlags } from './lib/flags.js';
-import { describeFsError } from './lib/fs-safety.js';
-import { lockFolder } from './lib/lock.js';
-import { writeProgress } from './lib/progress.js';
-import { checkOption, optionNames, type AnswerName, type CommandName, type GeneratorName } from './lib/options.js';
+import { UsageError, deprecationNotes, helpText, parseFlags } from './options/flags.js';
+import { describeFsError } from './io/fs-safety.js';
+import { lockFolder } from './io/lock.js';
+import { writeProgress } from './io/progress.js';
+import { checkOption, optionNames, type AnswerName, type CommandName, type GeneratorName } from './options/table.js';
 
 const PROGRAM = 'go-minimal';
 

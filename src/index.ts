@@ -12,7 +12,7 @@ export { default as AppGenerator } from './generators/app/index.js';
 export { default as DockerGenerator } from './generators/docker/index.js';
 export { default as UpdateGenerator } from './generators/update/index.js';
 export { runUpdate, type UpdateOptions } from './update/index.js';
-export { OptionsGenerator, type GenOptions, type FileEntry } from './lib/base-generator.js';
+export { OptionsGenerator, type GenOptions, type FileEntry } from './generators/base.js';
 export {
   OPTIONS,
   OPTION_NAMES,
@@ -23,10 +23,17 @@ export {
   type Answers,
   type AnswerName,
   type OptionSpec,
-} from './lib/options.js';
-export { presetSchema, parsePreset, loadPreset, findPresetFile, type Preset, type PresetInput } from './lib/preset.js';
-export { templateData, replayCommand, type TemplateData } from './lib/derive.js';
-export { IMAGES, BASES, builderImage, finalImage } from './lib/images.js';
-export { GO_VERSIONS } from './lib/go.js';
-export { generatorPath, templatesPath } from './lib/paths.js';
+} from './options/table.js';
+export {
+  presetSchema,
+  parsePreset,
+  loadPreset,
+  findPresetFile,
+  type Preset,
+  type PresetInput,
+} from './options/preset.js';
+export { templateData, replayCommand, type TemplateData } from './generators/derive.js';
+export { IMAGES, BASES, builderImage, finalImage } from './image/images.js';
+export { GO_VERSIONS } from './image/go.js';
+export { generatorPath, templatesPath } from './io/paths.js';
 export { writeImageFiles } from './generators/docker/files.js';

@@ -1,4 +1,4 @@
-// One checker for presets and stored answers (src/lib/schema.ts): the JSON Schema we ship is what
+// One checker for presets and stored answers (src/options/schema.ts): the JSON Schema we ship is what
 // the code enforces, a preset may start with a byte-order mark, the generator's entry in
 // .yo-rc.json is checked like a preset (unknown keys, wrong types, not an object), and every
 // error is one printable line naming the file and the key, with nothing written.
@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DOCKER, FIXTURES, helpers, runYes } from './helpers/generate.mjs';
-import { checkOption } from '../dist/lib/options.js';
-import { quoteValue } from '../dist/lib/quote.js';
+import { checkOption } from '../dist/options/table.js';
+import { quoteValue } from '../dist/messages/quote.js';
 
 const tmp = (p = 'gm-check-') => mkdtempSync(join(tmpdir(), p));
 const NS = 'generator-go-minimal';

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { CLI, DOCKER, FIXTURES, helpers, runYes } from './helpers/generate.mjs';
-import { ACTIONS, ALL_CI_TEMPLATES, BOT_FILES, CI_FILES, ciBotConflict, usesLine } from '../dist/lib/ci.js';
-import { OPTIONS, checkOption } from '../dist/lib/options.js';
+import { ACTIONS, ALL_CI_TEMPLATES, BOT_FILES, CI_FILES, ciBotConflict, usesLine } from '../dist/image/ci.js';
+import { OPTIONS, checkOption } from '../dist/options/table.js';
 
 const ALL_DESTS = [...Object.values(CI_FILES), ...Object.values(BOT_FILES)].flat().map((f) => f.dest);
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { tree } from '../engine/index.mjs';
 import { CLI, ROOT } from './helpers/generate.mjs';
-import { APP_OPTION_NAMES, kebab } from '../dist/lib/options.js';
+import { APP_OPTION_NAMES, kebab } from '../dist/options/table.js';
 
 const GOLDEN = join(ROOT, 'test/golden/default');
 

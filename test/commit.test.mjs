@@ -1,4 +1,4 @@
-// The commit (src/lib/commit.ts) with a stand-in of yeoman's shared file store: files written in
+// The commit (src/io/commit.ts) with a stand-in of yeoman's shared file store: files written in
 // order with .yo-rc.json last, and a failure mid-way that names what was and was not written.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { describe, it } from 'node:test';
-import { commitFiles } from '../dist/lib/commit.js';
+import { commitFiles } from '../dist/io/commit.js';
 
 /** Pending files as mem-fs holds them; the pipeline skips the conflicter (nothing to ask here). */
 function fakeEnv(root, entries) {

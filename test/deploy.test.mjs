@@ -21,7 +21,7 @@ import {
   SHUTDOWN_DELAY_SECONDS,
   SHUTDOWN_TIMEOUT_SECONDS,
   TERMINATION_GRACE_SECONDS,
-} from '../dist/lib/derive.js';
+} from '../dist/generators/derive.js';
 
 const K8S = KUBERNETES_FILES.map((f) => f.dest);
 const COMPOSE = COMPOSE_FILES.map((f) => f.dest);

@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { CLI, FIXTURES } from './helpers/generate.mjs';
-import { readProject } from '../dist/lib/project.js';
-import { detectPort } from '../dist/lib/ports.js';
-import { evalBuildExpr, fileBuilds } from '../dist/lib/constraints.js';
-import { goListPackages } from '../dist/lib/golist.js';
-import { which } from '../dist/lib/go.js';
+import { readProject } from '../dist/module/project.js';
+import { detectPort } from '../dist/module/ports.js';
+import { evalBuildExpr, fileBuilds } from '../dist/module/constraints.js';
+import { goListPackages } from '../dist/module/golist.js';
+import { which } from '../dist/image/go.js';
 import { dockerfileProblems } from './e2e/dockerfile-checks.mjs';
 
 /** A copy of a fixture in a temp folder. */

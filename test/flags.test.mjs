@@ -1,4 +1,4 @@
-// The one front door (src/lib/flags.ts): the bin and yo parse and describe the same flags, from
+// The one front door (src/options/flags.ts): the bin and yo parse and describe the same flags, from
 // the option table, in one spelling; a flag given twice is refused.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { APP, FIXED, helpers } from './helpers/generate.mjs';
-import { UsageError, deprecationNotes, flagsOf, givenOption, helpText, parseFlags } from '../dist/lib/flags.js';
-import { APP_OPTION_NAMES, DOCKER_OPTION_NAMES, OPTIONS, kebab, optionHelp } from '../dist/lib/options.js';
+import { UsageError, deprecationNotes, flagsOf, givenOption, helpText, parseFlags } from '../dist/options/flags.js';
+import { APP_OPTION_NAMES, DOCKER_OPTION_NAMES, OPTIONS, kebab, optionHelp } from '../dist/options/table.js';
 
 describe('flags from the option table', () => {
   it('every table option of a generator is one kebab-case flag with the table help', () => {

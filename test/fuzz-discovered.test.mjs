@@ -13,9 +13,9 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { CLI } from './helpers/generate.mjs';
-import { embedKeepLines } from '../dist/lib/dockerignore.js';
-import { readProject } from '../dist/lib/project.js';
-import { validateMainPackage } from '../dist/lib/validate.js';
+import { embedKeepLines } from '../dist/module/dockerignore.js';
+import { readProject } from '../dist/module/project.js';
+import { validateMainPackage } from '../dist/options/validate.js';
 
 const RUNS = 500;
 const SEED = Number(process.env.FUZZ_SEED ?? 20261203);

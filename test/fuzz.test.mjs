@@ -17,10 +17,10 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import fc from 'fast-check';
 import { APP, DOCKER, FIXTURES, ROOT, helpers, withTty } from './helpers/generate.mjs';
 import { classOf, valuesFor } from './helpers/fuzz.mjs';
-import { OPTIONS, OPTION_NAMES, checkOption, kebab, promptValidator } from '../dist/lib/options.js';
-import { ldflags } from '../dist/lib/derive.js';
-import { parsePreset } from '../dist/lib/preset.js';
-import { checkStoredEntry } from '../dist/lib/schema.js';
+import { OPTIONS, OPTION_NAMES, checkOption, kebab, promptValidator } from '../dist/options/table.js';
+import { ldflags } from '../dist/generators/derive.js';
+import { parsePreset } from '../dist/options/preset.js';
+import { checkStoredEntry } from '../dist/options/schema.js';
 
 const RUNS = 500;
 const SEED = Number(process.env.FUZZ_SEED ?? 20261128);

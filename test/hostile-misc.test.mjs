@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import YAML from 'yaml';
 import { CLI, ROOT } from './helpers/generate.mjs';
-import { kubernetesName } from '../dist/lib/derive.js';
+import { kubernetesName } from '../dist/generators/derive.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'gm-misc-'));
 const FLAGS = ['--yes', '--skip-install', '--go-version', '1.26'];

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { validateGoVersion, validateModulePath, validateName, validateChoice } from '../dist/lib/validate.js';
+import { validateGoVersion, validateModulePath, validateName, validateChoice } from '../dist/options/validate.js';
 import {
   APP_OPTION_NAMES,
   DOCKER_OPTION_NAMES,
@@ -20,12 +20,12 @@ import {
   storedAnswers,
   storedNames,
   validatePort,
-} from '../dist/lib/options.js';
-import { presetSchema } from '../dist/lib/preset.js';
-import { readProject } from '../dist/lib/project.js';
-import { templateData, replayCommand, shellQuote, execForm, ldflags } from '../dist/lib/derive.js';
-import { defaultGoVersion, minorOf, GO_VERSIONS } from '../dist/lib/go.js';
-import { CI_IMAGES, IMAGES, builderImage, finalImage } from '../dist/lib/images.js';
+} from '../dist/options/table.js';
+import { presetSchema } from '../dist/options/preset.js';
+import { readProject } from '../dist/module/project.js';
+import { templateData, replayCommand, shellQuote, execForm, ldflags } from '../dist/generators/derive.js';
+import { defaultGoVersion, minorOf, GO_VERSIONS } from '../dist/image/go.js';
+import { CI_IMAGES, IMAGES, builderImage, finalImage } from '../dist/image/images.js';
 
 const good = (fn, values) => values.forEach((v) => assert.equal(fn(v), true, `${JSON.stringify(v)} should pass`));
 const bad = (fn, values) =>

@@ -7,11 +7,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { fileBuilds, evalBuildExpr } from '../dist/lib/constraints.js';
-import { embedPatterns, importsC } from '../dist/lib/packages.js';
-import { detectPort } from '../dist/lib/ports.js';
-import { parseGoMod, readProject } from '../dist/lib/project.js';
-import { embedKeepLines, projectDockerignore } from '../dist/lib/dockerignore.js';
+import { fileBuilds, evalBuildExpr } from '../dist/module/constraints.js';
+import { embedPatterns, importsC } from '../dist/module/packages.js';
+import { detectPort } from '../dist/module/ports.js';
+import { parseGoMod, readProject } from '../dist/module/project.js';
+import { embedKeepLines, projectDockerignore } from '../dist/module/dockerignore.js';
 
 const MB = 1_000_000;
 const LIMIT_MS = 1000;

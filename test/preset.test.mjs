@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { APP, FIXTURES, ROOT, helpers, runYes, withTty } from './helpers/generate.mjs';
-import { findPresetFile, parsePreset, presetSchema } from '../dist/lib/preset.js';
-import { OPTION_NAMES } from '../dist/lib/options.js';
+import { findPresetFile, parsePreset, presetSchema } from '../dist/options/preset.js';
+import { OPTION_NAMES } from '../dist/options/table.js';
 
 const TEAM = join(FIXTURES, 'preset-team/team.json');
 const tmp = (p = 'gm-preset-') => mkdtempSync(join(tmpdir(), p));

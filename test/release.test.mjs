@@ -1,7 +1,7 @@
 // The release path (docs/releasing.md): scripts/release.mjs's checks, each shown failing on a
 // broken input (a file that must not ship, a file package.json names but the tarball lacks,
 // versions apart, a tag that is not the version, exports publint and attw refuse), and this
-// repository's .github/workflows/release.yml under actionlint, pinned from src/lib/ci.ts, with
+// repository's .github/workflows/release.yml under actionlint, pinned from src/image/ci.ts, with
 // the id-token in the publishing job only. `npm run release:check` runs the checks on the real
 // tarballs (.ci/run).
 import assert from 'node:assert/strict';
@@ -14,7 +14,7 @@ import { parse } from 'yaml';
 import { ROOT } from './helpers/generate.mjs';
 import { ACTIONLINT_BIN, actionlintMissing } from './e2e/citools.mjs';
 import { have, missing } from './e2e/tools.mjs';
-import { USES } from '../dist/lib/ci.js';
+import { USES } from '../dist/image/ci.js';
 import {
   disallowedFiles,
   distTag,
@@ -41,7 +41,7 @@ describe('the tarball allow-lists', () => {
       'dist/cli.js',
       'dist/lib/flags.d.ts',
       'dist/generators/docker/templates/verify/image_test.go.ejs',
-      'dist/lib/flags.js.map',
+      'dist/options/flags.js.map',
       'dist/test/x.js',
       'dist/fixtures/a.json',
       'src/cli.ts',
@@ -50,7 +50,7 @@ describe('the tarball allow-lists', () => {
       'notes.txt',
     ];
     assert.deepEqual(disallowedFiles('generator-go-minimal', files), files.slice(3));
-    assert.deepEqual(disallowedFiles('create-go-minimal', ['dist/lib/flags.js']), ['dist/lib/flags.js']);
+    assert.deepEqual(disallowedFiles('create-go-minimal', ['dist/options/flags.js']), ['dist/options/flags.js']);
     assert.deepEqual(disallowedFiles('a-package-with-no-list', ['package.json']), ['package.json']);
   });
   it('what package.json names must be in the tarball (bin, main, types, every export)', () => {
@@ -191,10 +191,10 @@ describe('.github/workflows/release.yml', () => {
     const r = actionlint(text.replace('needs: [check, test]', 'needs: [check, tests]'));
     assert.notEqual(r.status, 0, 'actionlint accepted needs: tests');
   });
-  it('uses only the pins of src/lib/ci.ts (full SHA, version comment)', () => {
+  it('uses only the pins of src/image/ci.ts (full SHA, version comment)', () => {
     const uses = [...text.matchAll(/uses: (.*)$/gm)].map((m) => String(m[1]));
     assert.ok(uses.length >= 8, uses.join('\n'));
-    for (const u of uses) assert.ok(Object.values(USES).includes(u), `${u} is not pinned as in src/lib/ci.ts`);
+    for (const u of uses) assert.ok(Object.values(USES).includes(u), `${u} is not pinned as in src/image/ci.ts`);
   });
   it('runs on version tags only; publishes after the checks and the tests, with the id-token there only', () => {
     assert.deepEqual(Object.keys(wf.on), ['push']);

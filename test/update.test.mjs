@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { CLI, FIXTURES, ROOT } from './helpers/generate.mjs';
 import { mergeText, planUpdate } from '../dist/update/plan.js';
 import { migrate } from '../dist/update/migrations.js';
-import { flagsOf } from '../dist/lib/flags.js';
+import { flagsOf } from '../dist/options/flags.js';
 
 const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
 const LABELS = { yours: 'yours', base: 'v1', theirs: 'v2' };

@@ -5,10 +5,10 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../lib/commit.js';
-import { describeFsError, unwritableReason } from '../lib/fs-safety.js';
-import { CONFIG_FILE, OptionError } from '../lib/options.js';
-import { writingDone } from '../lib/progress.js';
+import { writeFileAtomic } from '../io/commit.js';
+import { describeFsError, unwritableReason } from '../io/fs-safety.js';
+import { CONFIG_FILE, OptionError } from '../options/table.js';
+import { writingDone } from '../io/progress.js';
 import { CHANGES, type FilePlan } from './plan.js';
 
 /** Applies the plan's changes under `root`, then writes `config` as `.yo-rc.json`. */

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { which } from '../lib/go.js';
+import { which } from '../image/go.js';
 
 export interface CheckResult {
   name: string;

@@ -14,8 +14,8 @@
  * No pager or external diff runs for `status --porcelain` with its output on a pipe.
  */
 import { spawnSync } from 'node:child_process';
-import { OptionError } from '../lib/options.js';
-import { printable } from '../lib/quote.js';
+import { OptionError } from '../options/table.js';
+import { printable } from '../messages/quote.js';
 
 const GIT_ENV = (): NodeJS.ProcessEnv => ({
   ...process.env,

@@ -12,7 +12,7 @@
 import { existsSync, lstatSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { readBounded, readJsonInput } from '../lib/fs-safety.js';
+import { readBounded, readJsonInput } from '../io/fs-safety.js';
 import {
   CONFIG_FILE,
   OPTIONS,
@@ -23,11 +23,11 @@ import {
   type AnswerName,
   type GeneratorName,
   type OptionSpec,
-} from '../lib/options.js';
-import { localGoMinor } from '../lib/go.js';
-import { FIRST_VERSION, PROVENANCE_KEYS, type PresetIdentity } from '../lib/provenance.js';
-import { printable, quoteValue } from '../lib/quote.js';
-import { checkStoredEntry } from '../lib/schema.js';
+} from '../options/table.js';
+import { localGoMinor } from '../image/go.js';
+import { FIRST_VERSION, PROVENANCE_KEYS, type PresetIdentity } from '../options/provenance.js';
+import { printable, quoteValue } from '../messages/quote.js';
+import { checkStoredEntry } from '../options/schema.js';
 import { applyPlan } from './apply.js';
 import { uncommitted } from './git.js';
 import { runChecks, type CheckResult } from './checks.js';

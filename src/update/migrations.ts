@@ -3,8 +3,8 @@
  * migration is named (the update prints its name and what it changed) and tested; a stored value
  * that no migration covers stops the update with the table's one-line error.
  */
-import { GO_VERSIONS } from '../lib/go.js';
-import { MIN_GO_MINOR } from '../lib/validate.js';
+import { GO_VERSIONS } from '../image/go.js';
+import { MIN_GO_MINOR } from '../options/validate.js';
 
 export interface Migration {
   name: string;

@@ -21,7 +21,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
 import { Writable } from 'node:stream';
-import { CONFIG_FILE, OptionError, type GeneratorName } from '../lib/options.js';
+import { CONFIG_FILE, OptionError, type GeneratorName } from '../options/table.js';
 import { listFiles } from './files.js';
 
 /** A generator to run: a class already loaded (this package), or a package folder to load it from. */

@@ -10,10 +10,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { readJsonInput } from '../lib/fs-safety.js';
-import { OptionError } from '../lib/options.js';
-import { printable, quoteValue } from '../lib/quote.js';
-import { VERSION_PATTERN } from '../lib/provenance.js';
+import { readJsonInput } from '../io/fs-safety.js';
+import { OptionError } from '../options/table.js';
+import { printable, quoteValue } from '../messages/quote.js';
+import { VERSION_PATTERN } from '../options/provenance.js';
 
 export interface PackageInfo {
   name: string;

@@ -2,7 +2,7 @@
 // linter) and structural assertions parsed with dockerfile-ast. Returns a list of problems.
 import { DockerfileParser } from 'dockerfile-ast';
 import { validate } from 'dockerfile-utils';
-import { finalImage } from '../../dist/lib/images.js';
+import { finalImage } from '../../dist/image/images.js';
 
 /** Instructions of the last stage (after the last FROM). */
 function finalStage(instructions) {

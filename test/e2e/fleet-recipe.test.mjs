@@ -1,6 +1,6 @@
 // Issue 10 item 4: the README's fleet recipe (a scheduled workflow: update --check, update, pull
 // request) is real YAML that actionlint (with shellcheck for the run: scripts) accepts, and its
-// actions are pinned exactly as the one pins table (src/lib/ci.ts) pins them.
+// actions are pinned exactly as the one pins table (src/image/ci.ts) pins them.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import { ROOT } from '../helpers/generate.mjs';
 import { ACTIONLINT_BIN, actionlintMissing } from './citools.mjs';
 import { have, missing } from './tools.mjs';
-import { USES } from '../../dist/lib/ci.js';
+import { USES } from '../../dist/image/ci.js';
 
 const MARKER = '<!-- fleet-recipe:';
 
@@ -43,11 +43,11 @@ describe("the README's fleet recipe", () => {
     const r = actionlint(recipe().replace('steps.update.outputs.status', 'steps.updated.outputs.status'));
     assert.notEqual(r.status, 0, 'actionlint accepted a reference to a step that does not exist');
   });
-  it('uses the pins of src/lib/ci.ts, and runs update --check before update', () => {
+  it('uses the pins of src/image/ci.ts, and runs update --check before update', () => {
     const text = recipe();
     const uses = [...text.matchAll(/uses: (.*)$/gm)].map((m) => m[1]);
     assert.ok(uses.length >= 3);
-    for (const u of uses) assert.ok(Object.values(USES).includes(u), `${u} is not pinned as in src/lib/ci.ts`);
+    for (const u of uses) assert.ok(Object.values(USES).includes(u), `${u} is not pinned as in src/image/ci.ts`);
     assert.ok(text.indexOf('update --check') < text.indexOf('update --yes'));
   });
 });

@@ -9,7 +9,7 @@ import { before, describe, it } from 'node:test';
 import { MATRIX, cellAnswers, cellFlags, MATRIX_GO_VERSIONS } from './matrix.mjs';
 import { findGo, goEnv, have, missing } from './tools.mjs';
 import { checkServeProbeDrain, checkStaticBuild, emptyRoot, generate, gofmtClean, run } from './golevel.mjs';
-import { BINARY_DIR } from '../../dist/lib/derive.js';
+import { BINARY_DIR } from '../../dist/generators/derive.js';
 
 const goBins = Object.fromEntries(MATRIX_GO_VERSIONS.map((v) => [v, findGo(v)]));
 const skip = missing([

@@ -14,8 +14,8 @@ import { copyFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { BINARY_DIR } from '../../dist/lib/derive.js';
-import { BASES, IMAGES, finalImage } from '../../dist/lib/images.js';
+import { BINARY_DIR } from '../../dist/generators/derive.js';
+import { BASES, IMAGES, finalImage } from '../../dist/image/images.js';
 import * as eng from '../../engine/index.mjs';
 import { EM, checkServeProbeDrain, elfInterpreter, elfMachine, emptyRoot, generate } from './golevel.mjs';
 import { DOCKER, goBins, imageSkip, makeImage, withImageMounted } from './imagecheck.mjs';

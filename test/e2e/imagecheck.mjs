@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BINARY_DIR } from '../../dist/lib/derive.js';
+import { BINARY_DIR } from '../../dist/generators/derive.js';
 import * as eng from '../../engine/index.mjs';
 import { run as runCmd } from './golevel.mjs';
-import { IMAGES } from '../../dist/lib/images.js';
+import { IMAGES } from '../../dist/image/images.js';
 import { MATRIX_GO_VERSIONS } from './matrix.mjs';
 import { findGo, have, missing } from './tools.mjs';
 

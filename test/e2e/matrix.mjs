@@ -1,8 +1,8 @@
 // The option matrix the e2e proof runs: one row per cell. Adding an option adds rows here, not a
 // test file. Options are the generator's flags (camelCase); `id` names the cell in failures.
-import { BASES } from '../../dist/lib/images.js';
-import { GO_VERSIONS } from '../../dist/lib/go.js';
-import { MIN_GO_MINOR } from '../../dist/lib/validate.js';
+import { BASES } from '../../dist/image/images.js';
+import { GO_VERSIONS } from '../../dist/image/go.js';
+import { MIN_GO_MINOR } from '../../dist/options/validate.js';
 
 /** The Go minors every base is tested with: Go's supported releases. */
 export const E2E_GO_VERSIONS = [...GO_VERSIONS];

@@ -5,7 +5,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { BINARY_DIR } from '../../dist/lib/derive.js';
+import { BINARY_DIR } from '../../dist/generators/derive.js';
 import { NEWEST_GO, cellFlags } from './matrix.mjs';
 import { findGo, goEnv, have, missing } from './tools.mjs';
 import { checkServeProbeDrain, checkStaticBuild, emptyRoot, generate, gofmtClean, run } from './golevel.mjs';

@@ -28,7 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { PROBE, mustRun, newest, nodes, npmEnv, report, run, secs, tarList, tree } from './package-helpers.mjs';
 import { NOBODY, REQUIRED, asNobody, nobodyBlocker } from './tools.mjs';
-import { helpText } from '../../dist/lib/flags.js';
+import { helpText } from '../../dist/options/flags.js';
 
 /** Files every generated tree must hold, the dotfiles (stored without their dot) among them. */
 const KEY_FILES = ['.gitignore', '.dockerignore', '.editorconfig', '.yo-rc.json', 'go.mod', 'main.go', 'Dockerfile'];

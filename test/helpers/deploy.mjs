@@ -9,7 +9,7 @@ import {
   NONROOT_UID,
   SHUTDOWN_DELAY_SECONDS,
   SHUTDOWN_TIMEOUT_SECONDS,
-} from '../../dist/lib/derive.js';
+} from '../../dist/generators/derive.js';
 
 /** Every YAML document of a text, as plain objects; a syntax error throws. @param {string} text */
 export function parseManifests(text) {

@@ -3,9 +3,9 @@
 // and the classes of accepted values that get a project each. Near-valid values are generated
 // from each option's grammar, so that a good share is accepted and the rest sit on the borders.
 import fc from 'fast-check';
-import { BASES } from '../../dist/lib/images.js';
-import { BOTS, CI_KINDS } from '../../dist/lib/ci.js';
-import { NAME_RE } from '../../dist/lib/validate.js';
+import { BASES } from '../../dist/image/images.js';
+import { BOTS, CI_KINDS } from '../../dist/image/ci.js';
+import { NAME_RE } from '../../dist/options/validate.js';
 
 /** Text a user can type or paste: any code point, controls and bidi overrides included. */
 const hostileText = fc.oneof(

@@ -1,4 +1,4 @@
-import type { FileEntry } from '../../lib/base-generator.js';
+import type { FileEntry } from '../base.js';
 
 /** What the app generator writes itself (the image files come from the docker generator). */
 export const APP_FILES: readonly FileEntry[] = [

@@ -1,9 +1,9 @@
 import { relative } from 'node:path';
-import { templateData, replayCommand, shellQuote } from '../../lib/derive.js';
-import { which } from '../../lib/go.js';
-import { templatesPath } from '../../lib/paths.js';
-import { OptionsGenerator, type GenOptions } from '../../lib/base-generator.js';
-import { APP_OPTION_NAMES, fixedAnswers, type Answers } from '../../lib/options.js';
+import { templateData, replayCommand, shellQuote } from '../derive.js';
+import { which } from '../../image/go.js';
+import { templatesPath } from '../../io/paths.js';
+import { OptionsGenerator, type GenOptions } from '../base.js';
+import { APP_OPTION_NAMES, fixedAnswers, type Answers } from '../../options/table.js';
 import { IMAGE_TEMPLATES, writeImageFiles } from '../docker/files.js';
 import { APP_FILES } from './files.js';
 

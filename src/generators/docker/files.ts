@@ -1,7 +1,7 @@
-import type { FileEntry, OptionsGenerator } from '../../lib/base-generator.js';
-import { ALL_CI_TEMPLATES, BOT_FILES, CI_FILES } from '../../lib/ci.js';
-import type { TemplateData } from '../../lib/derive.js';
-import { templatesPath } from '../../lib/paths.js';
+import type { FileEntry, OptionsGenerator } from '../base.js';
+import { ALL_CI_TEMPLATES, BOT_FILES, CI_FILES } from '../../image/ci.js';
+import type { TemplateData } from '../derive.js';
+import { templatesPath } from '../../io/paths.js';
 
 /** What the docker generator writes: template (under templates/) → destination. */
 export const DOCKER_FILES: readonly FileEntry[] = [

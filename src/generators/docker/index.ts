@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { replayCommand, templateData, type ProjectFacts } from '../../lib/derive.js';
-import { dockerNotes } from '../../lib/docker-notes.js';
-import { embedKeepLines, projectDockerignore, readDockerignore } from '../../lib/dockerignore.js';
-import { CONFIG_FILE, OptionsGenerator, type GenOptions } from '../../lib/base-generator.js';
-import { readBounded } from '../../lib/fs-safety.js';
-import { goVersionForModule, localGoMinor } from '../../lib/go.js';
+import { replayCommand, templateData, type ProjectFacts } from '../derive.js';
+import { dockerNotes } from './notes.js';
+import { embedKeepLines, projectDockerignore, readDockerignore } from '../../module/dockerignore.js';
+import { CONFIG_FILE, OptionsGenerator, type GenOptions } from '../base.js';
+import { readBounded } from '../../io/fs-safety.js';
+import { goVersionForModule, localGoMinor } from '../../image/go.js';
 import {
   DOCKER_OPTION_NAMES,
   OPTIONS,
@@ -13,9 +13,9 @@ import {
   checkOption,
   describeValue,
   type Answers,
-} from '../../lib/options.js';
-import { readProject, type Project } from '../../lib/project.js';
-import { templatesPath } from '../../lib/paths.js';
+} from '../../options/table.js';
+import { readProject, type Project } from '../../module/project.js';
+import { templatesPath } from '../../io/paths.js';
 import { IMAGE_TEMPLATES, INCLUDE_LINE, writeImageFiles } from './files.js';
 
 const INCLUDE_RE = /^\s*-?include\s+docker\.mk\s*$/m;

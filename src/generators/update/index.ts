@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Generator from 'yeoman-generator';
-import { flagsOf, givenOption, helpText } from '../../lib/flags.js';
+import { flagsOf, givenOption, helpText } from '../../options/flags.js';
 import { runUpdate } from '../../update/index.js';
 
 /** The package a generator file belongs to: the nearest folder above it with a package.json. */

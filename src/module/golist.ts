@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { realpathSync } from 'node:fs';
-import { which } from './go.js';
+import { which } from '../image/go.js';
 
 /** One package of the module, with files relative to its folder. */
 export interface ListedPackage {

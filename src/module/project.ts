@@ -4,11 +4,11 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError, decodeUtf8, readBounded } from './fs-safety.js';
+import { InputError, decodeUtf8, readBounded } from '../io/fs-safety.js';
 import { modulePackages, readSource } from './packages.js';
 import { detectPort } from './ports.js';
-import { excerpt, printable, quoteValue } from './quote.js';
-import { validateMainPackage } from './validate.js';
+import { excerpt, printable, quoteValue } from '../messages/quote.js';
+import { validateMainPackage } from '../options/validate.js';
 
 export { importsC } from './packages.js';
 

@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { delimiter, join } from 'node:path';
 import { accessSync, constants } from 'node:fs';
-import { MIN_GO_MINOR } from './validate.js';
+
+/** Lowest Go minor version the generated code supports (1.22: method patterns in ServeMux). */
+export const MIN_GO_MINOR = 22;
 
 /**
  * The Go releases the Go team supports (its two newest), oldest first: the builder images a new

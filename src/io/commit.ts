@@ -17,7 +17,8 @@ import { Transform } from 'node:stream';
 import { createConflicterTransform, createYoResolveTransform, forceYoFiles } from '@yeoman/conflicter';
 import { clearFileState, isFilePending, isFileStateDeleted, setCommittedFile } from 'mem-fs-editor/state';
 import { describeFsError, unwritableReason } from './fs-safety.js';
-import { CONFIG_FILE, OptionError } from './options.js';
+import { OptionError } from '../messages/errors.js';
+import { CONFIG_FILE } from './paths.js';
 import { writingDone } from './progress.js';
 
 interface MemFile {

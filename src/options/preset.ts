@@ -3,13 +3,15 @@
  * rejected) and naming a folder of templates that override or add to the built-in ones. Its JSON
  * Schema is derived from the option table and shipped in the package (dist/preset.schema.json).
  */
-import { existsSync, statSync } from 'node:fs';
-import { parseJson, readInputFile } from './fs-safety.js';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { parseJson, readInputFile } from '../io/fs-safety.js';
+import type { PresetIdentity } from './provenance.js';
 import type { ErrorObject } from 'ajv/dist/2020.js';
-import { OPTION_NAMES, OptionError, describeValue, type AnswerName, type Answers } from './options.js';
-import { printable, quoteValue } from './quote.js';
+import { OPTION_NAMES, OptionError, describeValue, type AnswerName, type Answers } from './table.js';
+import { printable, quoteValue } from '../messages/quote.js';
 import { SCHEMA_DIALECT, checkAnswersObject, optionSchema } from './schema.js';
 
 export const PRESET_FILE = '.go-minimal.json';
@@ -132,4 +134,32 @@ export function loadPreset(file: string): Preset {
   // A byte-order mark is skipped (editors on Windows save one); a syntax error says where, never what.
   const json = parseJson(readInputFile(path, what), `the preset ${printable(path)}`);
   return parsePreset(json, path);
+}
+
+/**
+ * The preset's identity: content (the file's bytes, or the object as JSON) and every file of
+ * its templatesDir (relative path and bytes, in path order), hashed together.
+ */
+export function presetIdentity(preset: Preset, projectRoot: string, object?: unknown): PresetIdentity {
+  const hash = createHash('sha256');
+  const content = object === undefined ? readFileSync(preset.file) : Buffer.from(JSON.stringify(object));
+  hash.update(`preset ${content.length}\n`).update(content);
+  if (preset.templatesDir) {
+    const dir = preset.templatesDir;
+    const files = readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => relative(dir, join(e.parentPath, e.name)))
+      .sort();
+    for (const rel of files) {
+      const bytes = readFileSync(join(dir, rel));
+      hash.update(`file ${rel} ${bytes.length}\n`).update(bytes);
+    }
+  }
+  const file = object === undefined && isAbsolute(preset.file) ? relative(projectRoot, preset.file) : preset.file;
+  return {
+    file,
+    sha256: hash.digest('hex'),
+    templates: preset.templatesDir !== undefined,
+    given: object === undefined ? 'file' : 'generator',
+  };
 }

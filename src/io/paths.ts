@@ -1,10 +1,13 @@
 /**
  * Where the package's own files are, found from this module's location by walking up to the
- * package.json: correct from dist/lib/*.js, from create-go-minimal's bundle, and from an install.
+ * package.json: correct from dist/<folder>/*.js, from create-go-minimal's bundle, and from an install.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+/** The stored config file (yeoman's), named in error messages and written last. */
+export const CONFIG_FILE = '.yo-rc.json';
 
 /** This package, or create-go-minimal: the same code bundled, with the templates beside it. */
 const PACKAGE_NAMES = ['generator-go-minimal', 'create-go-minimal'];

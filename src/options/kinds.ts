@@ -1,9 +1,9 @@
 /**
- * The kinds of option in the table (options.ts): an integer, a choice or a boolean option is one
+ * The kinds of option in the table (table.ts): an integer, a choice or a boolean option is one
  * call here, which derives its accepted text, its coercion and its validator from its bounds,
  * choices or name, so that none of them is written twice.
  */
-import type { AnswerName, OptionSpec } from './options.js';
+import type { AnswerName, OptionSpec } from './types.js';
 import { validateChoice, validateInteger } from './validate.js';
 
 /** camelCase option name → its kebab-case flag. */

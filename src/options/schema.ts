@@ -16,9 +16,9 @@ import {
   type AnswerName,
   type Answers,
   type OptionSpec,
-} from './options.js';
+} from './table.js';
 import { PROVENANCE_HINTS, PROVENANCE_KEYS, PROVENANCE_SCHEMA } from './provenance.js';
-import { quoteValue } from './quote.js';
+import { quoteValue } from '../messages/quote.js';
 
 export const SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';
 

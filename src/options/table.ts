@@ -9,15 +9,24 @@
  * `port`, and test/lib.test.mjs. Adding an option is one entry, one template line, one test.
  */
 import { basename } from 'node:path';
-import { BOTS, CI_KINDS, type Bot, type CiKind } from './ci.js';
-import { BASES, type Base } from './images.js';
-import { GO_VERSIONS, defaultGoVersion, localGoMinor } from './go.js';
-import { booleanOption, choiceOption, integerOption, asString, kebab } from './option-kinds.js';
-import { quoteValue } from './quote.js';
+import { BOTS, CI_KINDS } from '../image/ci.js';
+import { BASES } from '../image/images.js';
+import { GO_VERSIONS, defaultGoVersion, localGoMinor } from '../image/go.js';
+import { booleanOption, choiceOption, integerOption, asString, kebab } from './kinds.js';
+import { CONFIG_FILE } from '../io/paths.js';
+import { OptionError } from '../messages/errors.js';
+import type {
+  Answers,
+  AnswerName,
+  CommandName,
+  GeneratorName,
+  OptionSpec,
+  OptionTable,
+} from './types.js';
+import { quoteValue } from '../messages/quote.js';
 
 export { kebab };
 export { RUN_OPTIONS } from './run-options.js';
-import type { Project } from './project.js';
 import {
   MIN_GO_MINOR,
   sanitizeName,
@@ -29,77 +38,16 @@ import {
   type Validation,
 } from './validate.js';
 
-/** The answers that shape a generated project (stored in `.yo-rc.json`). */
-export interface Answers {
-  name: string;
-  modulePath: string;
-  goVersion: string;
-  base: Base;
-  port: number;
-  healthcheck: boolean;
-  /** Main package to build (`.` or `./cmd/<name>`); the docker generator asks it. */
-  main: string;
-  /** Build with cgo (alpine only); the docker generator detects it. */
-  cgo: boolean;
-  ci: CiKind;
-  bot: Bot;
-  /** Write deploy/kubernetes/ (Deployment, Service, PodDisruptionBudget, kustomization). */
-  kubernetes: boolean;
-  /** Write compose.yaml. */
-  compose: boolean;
-}
-export type AnswerName = keyof Answers;
-
-/** What defaults may depend on. */
-export interface DefaultContext {
-  /** Base name of the destination folder. */
-  folderName: string;
-  /** Answers resolved so far (in the generator's `owners` order). */
-  answers: Partial<Answers>;
-  /** The local Go toolchain's `1.N`, computed only when needed. */
-  localGoMinor: () => string | undefined;
-  /** Prints one line about a default that is not the obvious one (e.g. an unsupported local Go). */
-  note?: (line: string) => void;
-  /** The existing Go module, for the docker generator. */
-  project?: Project;
-}
-
-/** The generators that take options from the table. */
-export type GeneratorName = 'app' | 'docker';
-
-/** Every command of the bin (and generator under yo): the two that write a project, and its update. */
-export type CommandName = GeneratorName | 'update';
-
-export interface OptionSpec<T> {
-  description: string;
-  /**
-   * The generators that resolve it (flag, stored, preset, default or prompt), each with its place
-   * in that generator's questions (1 = first): a default may read earlier answers only.
-   */
-  owners: Partial<Record<GeneratorName, number>>;
-  /** The value a generator sets without asking (the app's new module: main '.', no cgo). */
-  fixedBy?: Partial<Record<GeneratorName, T>>;
-  /** Written to `.yo-rc.json` by the generators that own or fix it. */
-  stored: boolean;
-  /** Bounds of an integer option: its accepted text, validator and JSON Schema range. */
-  min?: number;
-  max?: number;
-  /** What is accepted, for `--help`. */
-  accepted: string;
-  /** How the default is chosen, for `--help`. */
-  defaultHelp: string;
-  kind: 'string' | 'integer' | 'boolean' | 'choice';
-  choices?: readonly string[];
-  default: (ctx: DefaultContext) => T;
-  /** Converts a raw value (flag string, JSON value, prompt answer) to T; undefined when it is not one. */
-  coerce: (raw: unknown) => T | undefined;
-  validate: (value: T) => Validation;
-  prompt: { type: 'input' | 'confirm' | 'select'; message: string };
-}
-
+export type {
+  Answers,
+  AnswerName,
+  CommandName,
+  DefaultContext,
+  GeneratorName,
+  OptionSpec,
+  OptionTable,
+} from './types.js';
 export { sanitizeName };
-
-export type OptionTable = { [K in AnswerName]: OptionSpec<Answers[K]> };
 
 export const OPTIONS: OptionTable = {
   name: {
@@ -289,18 +237,12 @@ export function optionHelp(name: AnswerName, style: 'help' | 'schema'): string {
   return style === 'schema' ? what : `${what}. Default: ${defaultHelp}.`;
 }
 
-/** The stored config file (yeoman's), named in error messages and written last. */
-export const CONFIG_FILE = '.yo-rc.json';
+export { CONFIG_FILE };
 
 /** Where a raw value came from, for error messages. */
 export type Source = { kind: 'flag' } | { kind: 'file'; file: string } | { kind: 'prompt' } | { kind: 'default' };
 
-export class OptionError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'OptionError';
-  }
-}
+export { OptionError };
 
 /**
  * A value as an error message quotes it, on one line: JSON, with the controls JSON leaves (C1, bidi,

@@ -9,11 +9,7 @@
  *
  * Written by the generators; read (and checked, one line per problem) by the update.
  */
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { isAbsolute, join, relative } from 'node:path';
-import type { GeneratorName } from './options.js';
-import type { Preset } from './preset.js';
+import type { GeneratorName } from './types.js';
 
 export interface PresetIdentity {
   /** The preset file, relative to the project when it is inside it or near it; a label for an object. */
@@ -77,31 +73,3 @@ export const PROVENANCE_HINTS: Readonly<Record<string, string>> = {
   generatorVersion: 'use a release version such as 0.2.0',
   preset: 'use an object {file, sha256, templates, given} as the generator writes it, or delete the key',
 };
-
-/**
- * The preset's identity: content (the file's bytes, or the object as JSON) and every file of
- * its templatesDir (relative path and bytes, in path order), hashed together.
- */
-export function presetIdentity(preset: Preset, projectRoot: string, object?: unknown): PresetIdentity {
-  const hash = createHash('sha256');
-  const content = object === undefined ? readFileSync(preset.file) : Buffer.from(JSON.stringify(object));
-  hash.update(`preset ${content.length}\n`).update(content);
-  if (preset.templatesDir) {
-    const dir = preset.templatesDir;
-    const files = readdirSync(dir, { recursive: true, withFileTypes: true })
-      .filter((e) => e.isFile())
-      .map((e) => relative(dir, join(e.parentPath, e.name)))
-      .sort();
-    for (const rel of files) {
-      const bytes = readFileSync(join(dir, rel));
-      hash.update(`file ${rel} ${bytes.length}\n`).update(bytes);
-    }
-  }
-  const file = object === undefined && isAbsolute(preset.file) ? relative(projectRoot, preset.file) : preset.file;
-  return {
-    file,
-    sha256: hash.digest('hex'),
-    templates: preset.templatesDir !== undefined,
-    given: object === undefined ? 'file' : 'generator',
-  };
-}

@@ -2,9 +2,9 @@
  * The docker generator's end-message lines about what it read from the code, or assumed, and
  * what that implies for the image: one line each, so a reader sees every guess.
  */
-import { NONROOT_UID, needsTzdata, type ProjectFacts } from './derive.js';
-import type { Answers } from './options.js';
-import { PROBE_PATHS, type Project } from './project.js';
+import { NONROOT_UID, needsTzdata, type ProjectFacts } from '../derive.js';
+import type { Answers } from '../../options/table.js';
+import { PROBE_PATHS, type Project } from '../../module/project.js';
 
 /** Lines on the port, time zones, //go:embed, an existing .dockerignore and indirect cgo modules. */
 export function dockerNotes(a: Answers, project: Project, facts: ProjectFacts, portFlag: boolean): string[] {

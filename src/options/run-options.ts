@@ -1,5 +1,5 @@
 /** The options that steer a run rather than shape the project (flags.ts lists them after the table's). */
-import type { CommandName } from './options.js';
+import type { CommandName } from './types.js';
 
 /** Options that steer a run rather than shape the project, and the commands that take them. */
 export const RUN_OPTIONS = {

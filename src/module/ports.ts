@@ -3,7 +3,7 @@
  * of a port flag or of a PORT environment variable. Patterns, not a parser: each one is the shape
  * real services use, and anything else is reported as assumed.
  */
-import { validatePort } from './options.js';
+import { validatePort } from '../options/table.js';
 
 export interface DetectedPort {
   port: number;

@@ -7,9 +7,9 @@
 import { readdirSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 import { fileBuilds } from './constraints.js';
-import { InputError, readBounded } from './fs-safety.js';
+import { InputError, readBounded } from '../io/fs-safety.js';
 import { goListPackages, type ListedPackage } from './golist.js';
-import { quoteValue } from './quote.js';
+import { quoteValue } from '../messages/quote.js';
 
 export type { ListedPackage } from './golist.js';
 

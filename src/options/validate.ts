@@ -2,6 +2,7 @@
  * Pure validators. Each returns `true` or a short hint saying what is accepted; the same function
  * serves the prompt's `validate`, the flag and stored-config checks, and the unit tests.
  */
+import { MIN_GO_MINOR } from '../image/go.js';
 
 export type Validation = true | string;
 
@@ -101,8 +102,7 @@ export function validateMainPackage(value: string): Validation {
   return /^\.(\/[A-Za-z0-9_.-]+)*$/.test(value) && !value.includes('/..') ? true : 'use . or ./cmd/<name>';
 }
 
-/** Lowest Go minor version the generated code supports (1.22: method patterns in ServeMux). */
-export const MIN_GO_MINOR = 22;
+export { MIN_GO_MINOR };
 
 /** What bounds a Go version from above: the newest release the generator knows, and the local Go. */
 export interface GoLimits {

@@ -3,7 +3,7 @@
  * (`go-minimal`, `create-go-minimal`) parses argv with {@link parseFlags}; under `yo`, the
  * generator registers the same flags with yeoman ({@link flagsOf}) and prints the same
  * {@link helpText}; both read the parsed values through {@link givenOptions}. Everything comes
- * from the option table (options.ts): one spelling per flag (kebab-case), one help text.
+ * from the option table (table.ts): one spelling per flag (kebab-case), one help text.
  *
  * This module loads no yeoman code: `--help` and `--version` stay as fast as node starts.
  */
@@ -17,8 +17,8 @@ import {
   optionHelp,
   optionNames,
   type CommandName,
-} from './options.js';
-import { printable } from './quote.js';
+} from './table.js';
+import { printable } from '../messages/quote.js';
 
 /** One command-line flag. `name` is the option's key in code (camelCase); `flag` its spelling. */
 export interface Flag {

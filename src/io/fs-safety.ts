@@ -16,7 +16,10 @@ import {
   type Stats,
 } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { OptionError, describeValue } from './options.js';
+import { InputError, OptionError } from '../messages/errors.js';
+import { quoteValue as describeValue } from '../messages/quote.js';
+
+export { InputError };
 
 /** The largest preset or template we read: far above any real one, far below a memory problem. */
 export const MAX_INPUT_BYTES = 1024 * 1024;
@@ -48,14 +51,6 @@ export function describeFsError(error: unknown, path?: string): string | undefin
   if (!reason) return undefined;
   const where = path ?? (error as NodeJS.ErrnoException).path;
   return `${where === undefined ? 'A file' : `Cannot use ${describeValue(where)}`}: ${reason}.`;
-}
-
-/**
- * A file we were pointed at cannot be used as input: one line, exit 2 (bad input), nothing
- * written. The message names the file and says why in our own words, never with its content.
- */
-export class InputError extends OptionError {
-  readonly exitCode = 2;
 }
 
 /** Is `path` the folder `root` or inside it (both already absolute and resolved)? */

@@ -6,11 +6,18 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import Generator, { type BaseOptions, type BaseFeatures } from 'yeoman-generator';
-import { ciBotConflict } from './ci.js';
-import { commitFiles, type CommitEnv } from './commit.js';
-import { InputError, assertInputFile, guardReads, readBounded, readJsonInput, type LoadingStore } from './fs-safety.js';
-import { localGoMinor } from './go.js';
-import { deprecationNotes, flagsOf, givenOption, helpText } from './flags.js';
+import { ciBotConflict } from '../image/ci.js';
+import { commitFiles, type CommitEnv } from '../io/commit.js';
+import {
+  InputError,
+  assertInputFile,
+  guardReads,
+  readBounded,
+  readJsonInput,
+  type LoadingStore,
+} from '../io/fs-safety.js';
+import { localGoMinor } from '../image/go.js';
+import { deprecationNotes, flagsOf, givenOption, helpText } from '../options/flags.js';
 import {
   CONFIG_FILE,
   OPTIONS,
@@ -26,12 +33,19 @@ import {
   type DefaultContext,
   type GeneratorName,
   type OptionSpec,
-} from './options.js';
-import { findPresetFile, loadPreset, parsePreset, type Preset, type PresetInput } from './preset.js';
-import { presetIdentity, type Provenance } from './provenance.js';
-import { checkStoredEntry } from './schema.js';
+} from '../options/table.js';
+import {
+  findPresetFile,
+  loadPreset,
+  parsePreset,
+  presetIdentity,
+  type Preset,
+  type PresetInput,
+} from '../options/preset.js';
+import type { Provenance } from '../options/provenance.js';
+import { checkStoredEntry } from '../options/schema.js';
 
-/** Re-exported for the generators (its home is options.ts). */
+/** Re-exported for the generators (its home is io/paths.ts). */
 export { CONFIG_FILE };
 
 /**

@@ -2,8 +2,6 @@
  * CI and update-bot files: the choices of `--ci` and `--bot`, which files each writes, and the one
  * table of GitHub Actions pins that every workflow template reads (a bump is one line here).
  */
-import type { Answers } from './options.js';
-
 /** `--ci`: GitHub Actions (ci.yml + release.yml), GitLab CI (.gitlab-ci.yml), or nothing. */
 export const CI_KINDS = ['github', 'gitlab', 'none'] as const;
 export type CiKind = (typeof CI_KINDS)[number];
@@ -115,7 +113,7 @@ export const ALL_CI_TEMPLATES: readonly string[] = [...Object.values(CI_FILES), 
  * dependabot.yml` in a GitLab project is never read, so the pair is refused rather than written
  * as a file that silently does nothing (Renovate runs on both).
  */
-export function ciBotConflict(answers: Partial<Pick<Answers, 'ci' | 'bot'>>): string | undefined {
+export function ciBotConflict(answers: { ci?: CiKind; bot?: Bot }): string | undefined {
   if (answers.bot !== 'dependabot' || answers.ci !== 'gitlab') return undefined;
   return 'Invalid --bot "dependabot" with --ci gitlab: Dependabot runs only on GitHub; use --bot renovate (it runs on GitLab too) or --bot none.';
 }

@@ -1,9 +1,9 @@
 /**
  * Values derived from the answers, computed here (and unit-tested) so templates only print them.
  */
-import { USES, type ActionName } from './ci.js';
-import { CI_IMAGES, builderImage, finalImage } from './images.js';
-import { APP_OPTION_NAMES, kebab, type AnswerName, type Answers } from './options.js';
+import { USES, type ActionName } from '../image/ci.js';
+import { CI_IMAGES, builderImage, finalImage } from '../image/images.js';
+import { APP_OPTION_NAMES, kebab, type AnswerName, type Answers } from '../options/table.js';
 
 /** Where the binary lives in the image. */
 export const BINARY_DIR = '/usr/local/bin';

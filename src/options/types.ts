@@ -1,0 +1,88 @@
+/**
+ * The option table's types (table.ts): the answers, the generators and commands, what a default
+ * may read. A module of its own, so the kinds (kinds.ts) and run options (run-options.ts) share
+ * them with the table without importing it.
+ */
+import type { Bot, CiKind } from '../image/ci.js';
+import type { Base } from '../image/images.js';
+import type { Validation } from './validate.js';
+
+/** What a default may read of an existing Go module (module/project.ts fills it). */
+export interface ModuleFacts {
+  /** Main packages as `.` or `./cmd/<name>`. */
+  mains: string[];
+  /** The port found in each main package's code. */
+  ports: Record<string, number>;
+  /** Why the module needs cgo; empty when it does not. */
+  cgoReasons: string[];
+}
+
+/** The answers that shape a generated project (stored in `.yo-rc.json`). */
+export interface Answers {
+  name: string;
+  modulePath: string;
+  goVersion: string;
+  base: Base;
+  port: number;
+  healthcheck: boolean;
+  /** Main package to build (`.` or `./cmd/<name>`); the docker generator asks it. */
+  main: string;
+  /** Build with cgo (alpine only); the docker generator detects it. */
+  cgo: boolean;
+  ci: CiKind;
+  bot: Bot;
+  /** Write deploy/kubernetes/ (Deployment, Service, PodDisruptionBudget, kustomization). */
+  kubernetes: boolean;
+  /** Write compose.yaml. */
+  compose: boolean;
+}
+export type AnswerName = keyof Answers;
+
+/** What defaults may depend on. */
+export interface DefaultContext {
+  /** Base name of the destination folder. */
+  folderName: string;
+  /** Answers resolved so far (in the generator's `owners` order). */
+  answers: Partial<Answers>;
+  /** The local Go toolchain's `1.N`, computed only when needed. */
+  localGoMinor: () => string | undefined;
+  /** Prints one line about a default that is not the obvious one (e.g. an unsupported local Go). */
+  note?: (line: string) => void;
+  /** What the docker generator read of the existing Go module (module/project.ts's Project). */
+  project?: ModuleFacts;
+}
+
+/** The generators that take options from the table. */
+export type GeneratorName = 'app' | 'docker';
+
+/** Every command of the bin (and generator under yo): the two that write a project, and its update. */
+export type CommandName = GeneratorName | 'update';
+
+export interface OptionSpec<T> {
+  description: string;
+  /**
+   * The generators that resolve it (flag, stored, preset, default or prompt), each with its place
+   * in that generator's questions (1 = first): a default may read earlier answers only.
+   */
+  owners: Partial<Record<GeneratorName, number>>;
+  /** The value a generator sets without asking (the app's new module: main '.', no cgo). */
+  fixedBy?: Partial<Record<GeneratorName, T>>;
+  /** Written to `.yo-rc.json` by the generators that own or fix it. */
+  stored: boolean;
+  /** Bounds of an integer option: its accepted text, validator and JSON Schema range. */
+  min?: number;
+  max?: number;
+  /** What is accepted, for `--help`. */
+  accepted: string;
+  /** How the default is chosen, for `--help`. */
+  defaultHelp: string;
+  kind: 'string' | 'integer' | 'boolean' | 'choice';
+  choices?: readonly string[];
+  default: (ctx: DefaultContext) => T;
+  /** Converts a raw value (flag string, JSON value, prompt answer) to T; undefined when it is not one. */
+  coerce: (raw: unknown) => T | undefined;
+  validate: (value: T) => Validation;
+  prompt: { type: 'input' | 'confirm' | 'select'; message: string };
+}
+
+export type OptionTable = { [K in AnswerName]: OptionSpec<Answers[K]> };
