@@ -115,10 +115,10 @@ describe('golden snapshot of the default output', () => {
   });
 });
 
-describe('the repository README', () => {
+describe('the manual (docs/images-and-engines.md)', () => {
   it('shows the golden default Dockerfile, as generated', () => {
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const shown = /```dockerfile\n([\s\S]*?)```/.exec(readme)?.[1];
+    const page = readFileSync(join(ROOT, 'docs/images-and-engines.md'), 'utf8');
+    const shown = /```dockerfile\n([\s\S]*?)```/.exec(page)?.[1];
     assert.equal(shown, readFileSync(join(GOLDEN, 'Dockerfile'), 'utf8'));
   });
 });

@@ -1,6 +1,6 @@
-// Issue 10 item 4: the README's fleet recipe (a scheduled workflow: update --check, update, pull
-// request) is real YAML that actionlint (with shellcheck for the run: scripts) accepts, and its
-// actions are pinned exactly as the one pins table (src/image/ci.ts) pins them.
+// Issue 10 item 4: the fleet recipe in docs/updates.md (a scheduled workflow: update --check,
+// update, pull request) is real YAML that actionlint (with shellcheck for the run: scripts)
+// accepts, and its actions are pinned exactly as the one pins table (src/image/ci.ts) pins them.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,12 +14,12 @@ import { USES } from '../../dist/image/ci.js';
 
 const MARKER = '<!-- fleet-recipe:';
 
-/** The YAML block after the marker in README.md. */
+/** The YAML block after the marker in docs/updates.md. */
 function recipe() {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const at = readme.indexOf(MARKER);
-  assert.ok(at >= 0, 'README.md has no fleet recipe marker');
-  const m = /```yaml\n([\s\S]*?)```/.exec(readme.slice(at));
+  const page = readFileSync(join(ROOT, 'docs/updates.md'), 'utf8');
+  const at = page.indexOf(MARKER);
+  assert.ok(at >= 0, 'docs/updates.md has no fleet recipe marker');
+  const m = /```yaml\n([\s\S]*?)```/.exec(page.slice(at));
   assert.ok(m, 'no ```yaml block after the marker');
   return /** @type {string} */ (m[1]);
 }
@@ -33,7 +33,7 @@ function actionlint(text) {
   return spawnSync(ACTIONLINT_BIN, ['-no-color', file], { encoding: 'utf8' });
 }
 
-describe("the README's fleet recipe", () => {
+describe('the fleet recipe (docs/updates.md)', () => {
   const skip = missing([actionlintMissing(), !have('shellcheck') && 'shellcheck (Debian package)']);
   it('passes actionlint (and shellcheck on its scripts)', { skip }, () => {
     const r = actionlint(recipe());
