@@ -15,14 +15,7 @@ import { GO_VERSIONS, defaultGoVersion, localGoMinor } from '../image/go.js';
 import { booleanOption, choiceOption, integerOption, asString, kebab } from './kinds.js';
 import { CONFIG_FILE } from '../io/paths.js';
 import { OptionError } from '../messages/errors.js';
-import type {
-  Answers,
-  AnswerName,
-  CommandName,
-  GeneratorName,
-  OptionSpec,
-  OptionTable,
-} from './types.js';
+import type { Answers, AnswerName, CommandName, GeneratorName, OptionSpec, OptionTable } from './types.js';
 import { quoteValue } from '../messages/quote.js';
 
 export { kebab };
