@@ -1,10 +1,15 @@
-// The image engine: what the tests and the bench use to build and run real images with
-// podman/buildah (or Docker), with nothing pulled from a registry.
+// The image engine: what the tests and the bench use to build and run real images with the
+// suite's own Docker Engine (BuildKit) or podman/buildah, with nothing pulled from a registry.
 //
 //   config.mjs      E2E_ROOT, the store's folders, engineEnv() (the settings podman needs here)
 //   exec.mjs        the process runner (runCommand, exec) and the shell quoter (quote)
-//   cli.mjs         which engine (detectEngine) and its CLI (engine)
-//   store.mjs       locks, stamps and image ids in the shared store
+//   cli.mjs         which engine (useEngine, detectEngine) and its CLI (engine)
+//   lock.mjs        inter-process locks in the shared store
+//   store.mjs       stamps and image ids in the shared store
+//   docker/         the suite's own Docker Engine: versions.mjs (the one table of pinned pieces),
+//                   pieces.mjs (built from the Go module proxy into the store), daemon.mjs
+//                   (containerd + dockerd in a network namespace; inNetns, fetchInNetns),
+//                   frontend.mjs (docker/dockerfile:1 from BuildKit's frontend)
 //   recipes.mjs     stand-in recipes for the base images that cannot be pulled
 //   foreign.mjs     Debian .debs of another architecture (arm64) for its stand-ins
 //   standins.mjs    ensureStandIns, warmBuilder
@@ -15,12 +20,26 @@
 
 export { CACHE_MOUNT_DIRS, E2E_ROOT, engineEnv } from './config.mjs';
 export { exec, quote, runCommand } from './exec.mjs';
-export { detectEngine, engine } from './cli.mjs';
+export { detectEngine, engine, useEngine } from './cli.mjs';
+export { DOCKER_ROOT } from './config.mjs';
+export {
+  ensureDaemon,
+  fetchInNetns,
+  freePortInNetns,
+  inNetns,
+  netns,
+  runningDaemon,
+  stopDaemon,
+} from './docker/daemon.mjs';
+export { ensurePiece, ensurePieces, pieceFile } from './docker/pieces.mjs';
+export { MOBY, PIECES } from './docker/versions.mjs';
 export { cToolchainMissing, normalizeRef } from './recipes.mjs';
 export { foreignMissing } from './foreign.mjs';
-export { ensureStandIns, warmBuilder } from './standins.mjs';
+export { FOREIGN_ARCH, ensureStandIns, warmBuilder } from './standins.mjs';
 export {
   build,
+  containerPort,
+  fetchContainer,
   freePort,
   healthStatus,
   healthcheckRun,
@@ -33,8 +52,12 @@ export {
   removeImage,
   run,
   stop,
+  tarEntries,
   uniqueName,
+  waitForContainerHttp,
   waitForHttp,
+  waitHealthy,
+  withImageRoot,
 } from './containers.mjs';
 export { tree } from './files.mjs';
 
@@ -42,5 +65,6 @@ export { tree } from './files.mjs';
 /** @typedef {import('./exec.mjs').ExecOptions} ExecOptions */
 /** @typedef {import('./exec.mjs').RunOptions} RunOptions */
 /** @typedef {import('./cli.mjs').EngineDetection} EngineDetection */
+/** @typedef {import('./cli.mjs').EngineKind} EngineKind */
 /** @typedef {import('./recipes.mjs').GoBuilderSpec} GoBuilderSpec */
 /** @typedef {import('./standins.mjs').StandInResult} StandInResult */
