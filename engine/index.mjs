@@ -15,6 +15,7 @@
 //   standins.mjs    ensureStandIns, warmBuilder
 //   containers.mjs  build, run, inspect, healthcheck, stop, logs, imageFiles, imageSize, …
 //   files.mjs       tree(): the one recursive directory listing
+//   layers.mjs      a Docker image's own files, from `docker save` (tarEntries: the tar reader)
 //
 // Node built-ins only. Self-test: test/e2e/engine.test.mjs (part of `npm test`).
 
@@ -26,6 +27,7 @@ export {
   ensureDaemon,
   fetchInNetns,
   freePortInNetns,
+  imageManifests,
   inNetns,
   netns,
   runningDaemon,
@@ -52,7 +54,6 @@ export {
   removeImage,
   run,
   stop,
-  tarEntries,
   uniqueName,
   waitForContainerHttp,
   waitForHttp,
@@ -60,6 +61,7 @@ export {
   withImageRoot,
 } from './containers.mjs';
 export { tree } from './files.mjs';
+export { HOST_PLATFORM, copyFromDockerImage, dockerImageEntries, tarEntries } from './layers.mjs';
 
 /** @typedef {import('./exec.mjs').ExecResult} ExecResult */
 /** @typedef {import('./exec.mjs').ExecOptions} ExecOptions */

@@ -8,6 +8,7 @@ import { cli, engine } from './cli.mjs';
 import { CACHE_MOUNT_DIRS, DIRS } from './config.mjs';
 import { exec } from './exec.mjs';
 import { foreignMissing } from './foreign.mjs';
+import { HOST_PLATFORM } from './layers.mjs';
 import { FINAL_RECIPES, RECIPE_VERSION, goBuilderRecipe, normalizeRef } from './recipes.mjs';
 import { imageId, readStamp, sha256, withLock, writeStamp } from './store.mjs';
 
@@ -17,9 +18,6 @@ import { imageId, readStamp, sha256, withLock, writeStamp } from './store.mjs';
 
 /** The other architecture of multi-platform stand-ins and images. */
 export const FOREIGN_ARCH = 'arm64';
-
-/** This machine's platform, as an image names it. */
-const HOST_PLATFORM = `linux/${process.arch === 'x64' ? 'amd64' : process.arch}`;
 
 /** Instructions `docker import --change` takes: a stand-in made of them alone can be imported. */
 const IMPORTABLE = /^(ENV|WORKDIR|CMD|USER|ENTRYPOINT|EXPOSE|LABEL) /;

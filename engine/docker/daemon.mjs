@@ -39,6 +39,7 @@ const FILES = {
   dockerdPid: path.join(D.run, 'dockerd.pid'),
   containerdLog: path.join(D.logs, 'containerd.log'),
   dockerdLog: path.join(D.logs, 'dockerd.log'),
+  owner: path.join(D.run, 'owner'),
 };
 
 /** The docker CLI's environment for the suite's daemon (also part of engineEnv()). */
@@ -181,10 +182,10 @@ async function clear() {
     await fsp.rm(f, { force: true });
 }
 
-/** What the daemon and `docker build` need; compose is built by the tests that use it. */
-export const DAEMON_PIECES = ['dockerd', 'containerd', 'dockerfile-frontend', 'buildx'];
+/** What the daemon and the docker CLI's plugins (buildx, compose) need. */
+export const DAEMON_PIECES = ['dockerd', 'containerd', 'dockerfile-frontend', 'buildx', 'compose'];
 
-/** The docker CLI's plugin folder: buildx and compose from the store (compose once built). */
+/** The docker CLI's plugin folder: buildx and compose from the store. */
 function writeCliConfig() {
   const plugins = path.join(D.config, 'cli-plugins');
   fs.mkdirSync(plugins, { recursive: true });
@@ -228,6 +229,7 @@ export async function ensureDaemon() {
   const t0 = Date.now();
   const up = await runningDaemon();
   if (up) {
+    writeCliConfig();
     await ensureFrontend();
     return { pid: up, started: false, ms: Date.now() - t0 };
   }
@@ -290,6 +292,9 @@ export async function ensureDaemon() {
     await waitFor(async () => !!(await runningDaemon()), 'dockerd did not answer /_ping', FILES.dockerdLog, 90_000);
     const pid = /** @type {number} */ (readPid(FILES.dockerdPid));
     const ms = Date.now() - t1;
+    // Who stops it: the test runner whose run started it (scripts/test.mjs sets
+    // GO_MINIMAL_E2E_RUN), else this process.
+    fs.writeFileSync(FILES.owner, `${process.env.GO_MINIMAL_E2E_RUN ?? process.pid}\n`);
     await ensureFrontend();
     return { pid, started: true, ms };
   });
@@ -297,13 +302,28 @@ export async function ensureDaemon() {
 
 /**
  * Stops the suite's Docker Engine if it runs (dockerd stops its containers first), and clears
- * its pidfiles and sockets. Images and the build cache stay for the next run.
- * @returns {Promise<boolean>} whether anything was running
+ * its pidfiles and sockets. Images and the build cache stay for the next run. `ownedBy`: only
+ * when that process started it (see ensureDaemon) or the one that did is gone (a killed run),
+ * so one test run never stops the daemon another run is using.
+ * @param {{ ownedBy?: number }} [o]
+ * @returns {Promise<boolean>} whether it stopped anything
  */
-export async function stopDaemon() {
-  const was = ours(readPid(FILES.dockerdPid)) || ours(readPid(FILES.containerdPid));
+export async function stopDaemon({ ownedBy } = {}) {
   if (!fs.existsSync(DOCKER_ROOT)) return false;
+  if (ownedBy !== undefined) {
+    const owner = readPid(FILES.owner);
+    let ownerAlive = false;
+    try {
+      if (owner) process.kill(owner, 0);
+      ownerAlive = !!owner;
+    } catch {
+      /* gone */
+    }
+    if (owner !== ownedBy && ownerAlive) return false;
+  }
+  const was = ours(readPid(FILES.dockerdPid)) || ours(readPid(FILES.containerdPid));
   await withLock('dockerd', clear);
+  await fsp.rm(FILES.owner, { force: true });
   return was;
 }
 
@@ -346,4 +366,39 @@ export async function freePortInNetns() {
   const js =
     "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})";
   return Number((await inNetns(process.execPath, ['-e', js], { timeoutMs: 15_000 })).stdout.trim());
+}
+
+/**
+ * The manifests Docker's containerd store holds under an image name (GET /images/{name}/json
+ * ?manifests=1): each platform's image manifest and each attestation manifest, by digest.
+ * @param {string} ref
+ * @returns {Promise<{ kind: string, digest: string, platform?: string, for?: string }[]>}
+ */
+export function imageManifests(ref) {
+  return new Promise((resolve, reject) => {
+    const req = http.get(
+      { socketPath: DOCKER_SOCK, path: `/images/${encodeURIComponent(ref)}/json?manifests=1`, timeout: 30_000 },
+      (res) => {
+        /** @type {Buffer[]} */ const body = [];
+        res.on('data', (b) => body.push(b));
+        res.on('end', () => {
+          const text = Buffer.concat(body).toString();
+          if (res.statusCode !== 200) return reject(new Error(`image inspect ${ref}: HTTP ${res.statusCode}: ${text}`));
+          const list = JSON.parse(text).Manifests ?? [];
+          resolve(
+            list.map((/** @type {any} */ m) => ({
+              kind: m.Kind,
+              digest: m.ID,
+              ...(m.ImageData?.Platform
+                ? { platform: `${m.ImageData.Platform.os}/${m.ImageData.Platform.architecture}` }
+                : {}),
+              ...(m.AttestationData?.For ? { for: m.AttestationData.For } : {}),
+            })),
+          );
+        });
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`image inspect ${ref}: timed out`)));
+    req.on('error', reject);
+  });
 }
