@@ -9,7 +9,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cli, engine } from './cli.mjs';
 import { exec } from './exec.mjs';
-import { fetchInNetns, freePortInNetns } from './docker/daemon.mjs';
+import { fetchInNetns, freePortInNetns } from './docker/access.mjs';
 import { dockerImageEntries } from './layers.mjs';
 
 /** @typedef {import('./exec.mjs').ExecResult} ExecResult */

@@ -8,7 +8,8 @@
 //   store.mjs       stamps and image ids in the shared store
 //   docker/         the suite's own Docker Engine: versions.mjs (the one table of pinned pieces),
 //                   pieces.mjs (built from the Go module proxy into the store), daemon.mjs
-//                   (containerd + dockerd in a network namespace; inNetns, fetchInNetns),
+//                   (containerd + dockerd in a network namespace), access.mjs (inNetns,
+//                   fetchInNetns, imageManifests),
 //                   frontend.mjs (docker/dockerfile:1 from BuildKit's frontend)
 //   recipes.mjs     stand-in recipes for the base images that cannot be pulled
 //   foreign.mjs     Debian .debs of another architecture (arm64) for its stand-ins
@@ -23,16 +24,8 @@ export { CACHE_MOUNT_DIRS, E2E_ROOT, engineEnv } from './config.mjs';
 export { exec, quote, runCommand } from './exec.mjs';
 export { detectEngine, engine, useEngine } from './cli.mjs';
 export { DOCKER_ROOT } from './config.mjs';
-export {
-  ensureDaemon,
-  fetchInNetns,
-  freePortInNetns,
-  imageManifests,
-  inNetns,
-  netns,
-  runningDaemon,
-  stopDaemon,
-} from './docker/daemon.mjs';
+export { ensureDaemon, netns, runningDaemon, stopDaemon } from './docker/daemon.mjs';
+export { fetchInNetns, freePortInNetns, imageManifests, inNetns } from './docker/access.mjs';
 export { ensurePiece, ensurePieces, pieceFile } from './docker/pieces.mjs';
 export { MOBY, PIECES } from './docker/versions.mjs';
 export { cToolchainMissing, normalizeRef } from './recipes.mjs';
