@@ -161,7 +161,9 @@ const tail = (file) => {
  */
 async function waitFor(check, what, log, ms = 60_000) {
   for (const t0 = Date.now(); Date.now() - t0 < ms; await sleep(100)) if (await check()) return;
-  throw new Error(`${what} within ${ms / 1000} s; ${log}:\n${tail(log)}`);
+  // The log's last line on the first line: under CI the reason is reported in one line.
+  const lines = tail(log).split('\n');
+  throw new Error(`${what} within ${ms / 1000} s: ${lines.at(-1)} (${log})\n${lines.join('\n')}`);
 }
 
 /** Stops the daemons of this store (dockerd first: it stops its containers), clears run state. */

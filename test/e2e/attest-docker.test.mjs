@@ -11,7 +11,7 @@
 // attachment of an SBOM is proven, not syft's catalogue.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -118,14 +118,18 @@ describe('provenance (mode=max) and an SBOM, pushed to a local registry and read
   });
   after(() => registry?.kill('SIGTERM'));
 
-  /** make docker-build pushing to the registry as the docker.mk comment says. */
-  const push = (/** @type {string} */ tag, /** @type {string} */ flags) =>
-    makeImage(cell, dir, answers.name, tag, {
-      makeArgs: [
-        `OUTPUT=type=image,name=${base.replace('http://', '')}/${answers.name}:${tag},push=true,rewrite-timestamp=true`,
-        `DOCKER_BUILD_FLAGS=${flags}`,
-      ],
+  /**
+   * make docker-build pushing to the registry with the OUTPUT docker.mk's comment gives, IMAGE
+   * naming the registry.
+   */
+  const push = (/** @type {string} */ tag, /** @type {string} */ flags) => {
+    const mk = readFileSync(join(dir, 'docker.mk'), 'utf8');
+    const output = /Push instead: OUTPUT=(\S+)/.exec(mk)?.[1];
+    assert.ok(output, 'docker.mk names a push output');
+    return makeImage(cell, dir, `${base.replace('http://', '')}/${answers.name}`, tag, {
+      makeArgs: [`OUTPUT=${output}`, `DOCKER_BUILD_FLAGS=${flags}`],
     });
+  };
 
   it('--provenance=mode=max --sbom=true: the registry holds both, about the image', async (t) => {
     const image = await push('att', '--provenance=mode=max --sbom=true');

@@ -95,6 +95,37 @@ describe('make verify in every generated project', { skip: imageSkip }, () => {
   });
 });
 
+describe('make verify reports the same size on Docker and on podman', { skip: imageSkip }, () => {
+  // The same project, the same Go and flags: the same bytes of files, whichever engine built it.
+  it('scratch: the bytes of files are equal', async (t) => {
+    const cell = { id: 'verify-size-both', options: { base: 'scratch', goVersion: NEWEST_GO, healthcheck: true } };
+    const goBin = /** @type {string} */ (goBins[NEWEST_GO]);
+    const dir = join(mkdtempSync(join(tmpdir(), 'gm-vsize-')), 'sized');
+    await generate(cell, dir, [...cellFlags(cell), '--skip-install'], goBin);
+    /** @type {Record<string, number>} */
+    const bytes = {};
+    try {
+      for (const kind of /** @type {const} */ (['docker', 'podman'])) {
+        // One engine at a time in this process; back to Docker after, whatever happens.
+        const why = await useImageEngine(kind);
+        if (why) return t.skip(why);
+        await prepareImages();
+        const r = await makeVerify(cell, dir, 'sized', goBin);
+        try {
+          bytes[kind] = Number(/size: [\d.]+ MB \(budget [\d.]+ MB\): (\d+) bytes of files/.exec(r.stdout)?.[1]);
+        } finally {
+          await eng.removeImage(r.ref, { force: true });
+        }
+      }
+    } finally {
+      await useImageEngine('docker');
+    }
+    t.diagnostic(JSON.stringify(bytes));
+    assert.ok(bytes.docker > 1e6, `docker: ${bytes.docker}`);
+    assert.equal(bytes.podman, bytes.docker);
+  });
+});
+
 describe('make verify fails on broken projects, naming the check', { skip: imageSkip }, () => {
   const answers = { base: 'scratch', goVersion: NEWEST_GO, healthcheck: true };
 

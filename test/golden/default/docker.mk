@@ -62,7 +62,7 @@ CROSS_FLAGS    =
 # together with unpacking the image into the store ("conflicts with unpack"): unpack=false stores
 # it as built, and the first `docker run` unpacks it. The classic store (overlay2) accepts the
 # same output but keeps the build's file times: reproducible there with a docker-container
-# builder. Push instead: OUTPUT=type=image,push=true,rewrite-timestamp=true
+# builder. Push instead: OUTPUT=type=image,push=true,rewrite-timestamp=true,unpack=false
 OUTPUT        ?= type=docker,rewrite-timestamp=true,unpack=false
 ENGINE_FLAGS   = --output '$(OUTPUT)'
 endif
