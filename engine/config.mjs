@@ -30,6 +30,12 @@ export const DIRS = {
   locks: path.join(E2E_ROOT, 'locks'),
 };
 
+/** The suite's Docker Engine (engine/docker/daemon.mjs): its data, sockets and CLI config. */
+export const DOCKER_ROOT = path.join(E2E_ROOT, 'docker');
+/** The daemon's API socket and the docker CLI's config folder (cli-plugins: buildx, compose). */
+export const DOCKER_SOCK = path.join(DOCKER_ROOT, 'run', 'docker.sock');
+export const DOCKER_CONFIG = path.join(DOCKER_ROOT, 'config');
+
 /**
  * Where buildah keeps `RUN --mount=type=cache` directories: $TMPDIR/buildah-cache (buildah 1.28;
  * later versions append -<uid>, so both are handled). A cache mount without `id=` lives at
@@ -112,7 +118,8 @@ function resetRunStateAfterReboot() {
 
 /**
  * @typedef {{ CONTAINERS_CONF: string, CONTAINERS_STORAGE_CONF: string, CONTAINERS_REGISTRIES_CONF: string,
- *   BUILDAH_ISOLATION: string, BUILDAH_FORMAT: string, TMPDIR: string }} EngineEnv
+ *   BUILDAH_ISOLATION: string, BUILDAH_FORMAT: string, TMPDIR: string, DOCKER_HOST: string,
+ *   DOCKER_CONFIG: string }} EngineEnv
  */
 
 /** @type {EngineEnv | undefined} */
@@ -137,6 +144,8 @@ let envCache;
  *   supported for OCI image format and will be ignored".
  * - TMPDIR: inside {@link E2E_ROOT}; buildah keeps `RUN --mount=type=cache` directories under
  *   $TMPDIR/buildah-cache, so every build shares (and {@link warmBuilder} warms) the same caches.
+ * - DOCKER_HOST, DOCKER_CONFIG: the docker CLI talks to the suite's own dockerd (never a system
+ *   daemon) and finds the buildx and compose plugins built for it (engine/docker/).
  *
  * @returns {EngineEnv} a fresh copy; does not include process.env.
  */
@@ -190,6 +199,8 @@ short-name-mode = "permissive"
       BUILDAH_ISOLATION: 'chroot',
       BUILDAH_FORMAT: 'docker',
       TMPDIR: DIRS.tmp,
+      DOCKER_HOST: `unix://${DOCKER_SOCK}`,
+      DOCKER_CONFIG,
     };
   }
   return { ...envCache };

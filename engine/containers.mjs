@@ -9,6 +9,8 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cli, engine } from './cli.mjs';
 import { exec } from './exec.mjs';
+import { fetchInNetns, freePortInNetns } from './docker/access.mjs';
+import { dockerImageEntries } from './layers.mjs';
 
 /** @typedef {import('./exec.mjs').ExecResult} ExecResult */
 
@@ -105,6 +107,28 @@ export async function healthStatus(name) {
 }
 
 /**
+ * Waits for the container's health check to report healthy, the way the engine runs it. Docker
+ * runs it on its own schedule (every 5 s during the start period, the default start interval):
+ * the status is polled until it leaves "starting". podman without systemd schedules nothing: the
+ * check is run once ({@link healthcheckRun}) and the status read.
+ * @param {string} name
+ * @param {{ timeoutMs?: number }} [o]
+ * @returns {Promise<string>} the last status: 'healthy', 'unhealthy', 'starting' (timed out), ''
+ */
+export async function waitHealthy(name, { timeoutMs = 45_000 } = {}) {
+  if ((await cli()) === 'podman') {
+    await healthcheckRun(name);
+    return healthStatus(name);
+  }
+  let status = '';
+  for (const t0 = Date.now(); Date.now() - t0 < timeoutMs; await sleep(250)) {
+    status = await healthStatus(name);
+    if (status !== 'starting') return status;
+  }
+  return status;
+}
+
+/**
  * Stops a container with a grace period (`stop -t seconds`: SIGTERM, SIGKILL after it).
  * @param {string} name
  * @param {number} [seconds=10]
@@ -151,7 +175,7 @@ export async function removeImage(ref, { force = false } = {}) {
 
 /**
  * Every path in the image's file system (files, directories, links), absolute, sorted, without
- * '/' itself. podman: `podman image mount` + a walk (≈ 0.2 s); docker: `create` + `export` + `tar -t`.
+ * '/' itself. podman: `podman image mount` + a walk (≈ 0.2 s); Docker: the layers of `docker save` (layers.mjs).
  * @param {string} ref
  * @returns {Promise<string[]>}
  */
@@ -164,14 +188,49 @@ export async function imageFiles(ref) {
       await engine(['image', 'unmount', ref], { allowFail: true });
     }
   }
+  return [...(await dockerImageEntries(ref)).keys()].sort();
+}
+
+/**
+ * Image size in bytes, the same measure on every engine: the bytes of the regular files in the
+ * image's file system (each hard-linked file once). The engines' own figures differ in kind:
+ * podman's `Size` is the uncompressed layers, Docker's (containerd image store) the compressed
+ * content, 3.0 MB against 6.85 MB for the same scratch image.
+ * @param {string} ref
+ * @returns {Promise<number>}
+ */
+export async function imageSize(ref) {
+  if ((await cli()) === 'podman') {
+    const mnt = (await engine(['image', 'mount', ref])).stdout.trim();
+    try {
+      const seen = new Set();
+      let bytes = 0;
+      for (const rel of await fsp.readdir(mnt, { recursive: true })) {
+        const st = await fsp.lstat(path.join(mnt, rel));
+        if (!st.isFile() || seen.has(st.ino)) continue;
+        seen.add(st.ino);
+        bytes += st.size;
+      }
+      return bytes;
+    } finally {
+      await engine(['image', 'unmount', ref], { allowFail: true });
+    }
+  }
+  let bytes = 0;
+  for (const e of (await dockerImageEntries(ref)).values()) if (e.type === 'file') bytes += e.size;
+  return bytes;
+}
+
+/**
+ * `docker export` of a container created (never started) from the image, as a tar file.
+ * @template T @param {string} ref @param {(tar: string) => Promise<T>} fn @returns {Promise<T>}
+ */
+async function withExport(ref, fn) {
   const ctr = (await engine(['create', ref, 'x'])).stdout.trim();
   const tar = path.join(os.tmpdir(), `e2e-export-${process.pid}-${Date.now()}.tar`);
   try {
     await engine(['export', '-o', tar, ctr]);
-    const names = (await exec('tar', ['-tf', tar])).stdout.split('\n').filter(Boolean);
-    const set = new Set(names.map((n) => '/' + n.replace(/^\.?\/+/, '').replace(/\/+$/, '')));
-    set.delete('/');
-    return [...set].sort();
+    return await fn(tar);
   } finally {
     await fsp.rm(tar, { force: true });
     await engine(['rm', '-f', ctr], { allowFail: true });
@@ -179,12 +238,26 @@ export async function imageFiles(ref) {
 }
 
 /**
- * Image size in bytes as the engine reports it (uncompressed layers, `.Size`).
- * @param {string} ref
- * @returns {Promise<number>}
+ * Calls fn with a folder holding the image's file system, and cleans up after: podman mounts the
+ * image; Docker exports a created container into a temporary folder.
+ * @template T @param {string} ref @param {(root: string) => T | Promise<T>} fn @returns {Promise<T>}
  */
-export async function imageSize(ref) {
-  return Number((await inspectImage(ref)).Size);
+export async function withImageRoot(ref, fn) {
+  if ((await cli()) === 'podman') {
+    const mnt = (await engine(['image', 'mount', ref])).stdout.trim();
+    try {
+      return await fn(mnt);
+    } finally {
+      await engine(['image', 'unmount', ref], { allowFail: true });
+    }
+  }
+  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'e2e-root-'));
+  try {
+    await withExport(ref, (tar) => exec('tar', ['-xf', tar, '-C', dir, '--no-same-owner']));
+    return await fn(dir);
+  } finally {
+    await fsp.rm(dir, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -225,6 +298,51 @@ export async function waitForHttp(url, { timeoutMs = 15_000, status } = {}) {
     await sleep(100);
   }
   throw new Error(`no answer from ${url} within ${timeoutMs} ms (last: ${last})`);
+}
+
+/**
+ * Where a container's published ports are reached: podman publishes on the host's 127.0.0.1;
+ * the suite's Docker Engine on 127.0.0.1 inside its own network namespace. These three helpers
+ * go there: a free port, one request, and a poll.
+ * @returns {Promise<number>} a port free on that 127.0.0.1 now
+ */
+export async function containerPort() {
+  return (await cli()) === 'docker' ? freePortInNetns() : freePort();
+}
+
+/**
+ * One HTTP request to a published port (see {@link containerPort}); a connection that fails
+ * gives status 0 and the error as the body.
+ * @param {string} url @param {{ timeoutMs?: number }} [o]
+ * @returns {Promise<{ status: number, body: string }>}
+ */
+export async function fetchContainer(url, { timeoutMs = 2000 } = {}) {
+  if ((await cli()) === 'docker') return fetchInNetns(url, { timeoutMs });
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    return { status: res.status, body: await res.text() };
+  } catch (e) {
+    return { status: 0, body: String(/** @type {Error} */ (e).cause ?? e) };
+  }
+}
+
+/**
+ * {@link waitForHttp} for a published port (see {@link containerPort}).
+ * @param {string} url
+ * @param {{ timeoutMs?: number, status?: number }} [o]
+ * @returns {Promise<{ status: number, body: string, ms: number }>}
+ */
+export async function waitForContainerHttp(url, { timeoutMs = 15_000, status } = {}) {
+  if ((await cli()) !== 'docker') return waitForHttp(url, { timeoutMs, status });
+  const t0 = Date.now();
+  let last = '';
+  while (Date.now() - t0 < timeoutMs) {
+    const r = await fetchInNetns(url);
+    if (r.status && (status === undefined ? r.status < 500 : r.status === status)) return { ...r, ms: Date.now() - t0 };
+    last = r.status ? `HTTP ${r.status}: ${r.body}` : r.body.trim();
+    await sleep(100);
+  }
+  throw new Error(`no answer from ${url} (in the daemon's network namespace) within ${timeoutMs} ms (last: ${last})`);
 }
 
 /**

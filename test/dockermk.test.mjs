@@ -179,7 +179,7 @@ describe('docker.mk under make (no container engine)', { skip: !haveMake && 'mak
     const after = (argv, flag) => argv[argv.indexOf(flag) + 1];
     it('BuildKit: rewrite-timestamp output, no --platform unless PLATFORM is set', () => {
       const { argv } = dockerBuild(p);
-      assert.equal(after(argv, '--output'), 'type=docker,rewrite-timestamp=true');
+      assert.equal(after(argv, '--output'), 'type=docker,rewrite-timestamp=true,unpack=false');
       assert.ok(!argv.includes('--platform') && !argv.includes('--timestamp'), argv.join(' '));
       assert.equal(after(dockerBuild(p, ['PLATFORM=linux/arm64']).argv, '--platform'), 'linux/arm64');
     });
@@ -197,7 +197,7 @@ describe('docker.mk under make (no container engine)', { skip: !haveMake && 'mak
       const bk = dockerBuild(p, [], {}, 'docker-buildx').argv;
       assert.deepEqual(bk.slice(0, 2), ['buildx', 'build']);
       assert.equal(after(bk, '--platform'), 'linux/amd64,linux/arm64');
-      assert.equal(after(bk, '--output'), 'type=docker,rewrite-timestamp=true');
+      assert.equal(after(bk, '--output'), 'type=docker,rewrite-timestamp=true,unpack=false');
       const pm = dockerBuild({ ...p, fake: podman }, ['PLATFORMS=linux/arm64,linux/amd64'], {}, 'docker-buildx').argv;
       assert.equal(pm[0], 'build');
       assert.equal(after(pm, '--platform'), 'linux/arm64,linux/amd64');

@@ -1,4 +1,4 @@
-// Self-test of the image engine (engine/): node scripts/test.mjs engine.test
+// Self-test of the image engine (engine/) on podman: node scripts/test.mjs engine.test
 // Builds a tiny hand-written stdlib Go service with a Dockerfile shaped like the generated ones,
 // runs it read-only with all capabilities dropped, probes it from the host, runs its healthcheck
 // and stops it gracefully. Skips (with the reason) when no engine or Go toolchain is usable; under
@@ -13,7 +13,6 @@ import { after, before, describe, test } from 'node:test';
 
 import {
   build,
-  detectEngine,
   engine,
   engineEnv,
   ensureStandIns,
@@ -31,9 +30,11 @@ import {
   run,
   stop,
   uniqueName,
+  useEngine,
   waitForHttp,
   warmBuilder,
 } from '../../engine/index.mjs';
+import { writeSelfTest } from './selftest-service.mjs';
 import { NEWEST_GO } from './matrix.mjs';
 import { findGoroot } from './toolchains.mjs';
 import { missing } from './tools.mjs';
@@ -41,87 +42,8 @@ import { missing } from './tools.mjs';
 const GO = NEWEST_GO;
 const GOROOT = findGoroot(GO);
 
-const MAIN_GO = `package main
-
-import (
-	"context"
-	"errors"
-	"flag"
-	"log/slog"
-	"net/http"
-	"os"
-	"os/signal"
-	"syscall"
-	"time"
-)
-
-var version = "dev"
-
-func main() {
-	healthcheck := flag.Bool("healthcheck", false, "probe /healthz on the local server and exit 0 when healthy")
-	flag.Parse()
-	port := os.Getenv("PORT")
-	if port == "" {
-		port = "8080"
-	}
-	if *healthcheck {
-		client := http.Client{Timeout: 2 * time.Second}
-		res, err := client.Get("http://127.0.0.1:" + port + "/healthz")
-		if err != nil || res.StatusCode != http.StatusOK {
-			os.Exit(1)
-		}
-		os.Exit(0)
-	}
-	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write([]byte("{\\"status\\":\\"ok\\",\\"version\\":\\"" + version + "\\"}"))
-	})
-	srv := &http.Server{Addr: ":" + port, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-	ctx, stopSignals := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stopSignals()
-	go func() {
-		log.Info("listening", "addr", srv.Addr, "version", version)
-		if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			log.Error("listen", "err", err)
-			os.Exit(1)
-		}
-	}()
-	<-ctx.Done()
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		log.Error("shutdown", "err", err)
-		os.Exit(1)
-	}
-	log.Info("stopped")
-}
-`;
-
-const DOCKERFILE = `# syntax=docker/dockerfile:1
-FROM --platform=$BUILDPLATFORM golang:${GO}-alpine AS build
-WORKDIR /src
-COPY go.mod ./
-RUN --mount=type=cache,target=/go/pkg/mod go mod download
-ARG TARGETOS TARGETARCH
-COPY . .
-ARG VERSION=dev
-RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build \\
-    CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -trimpath -buildvcs=false -ldflags "-s -w -X main.version=$VERSION" -o /out/app .
-
-FROM scratch
-COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
-COPY passwd /etc/passwd
-COPY group /etc/group
-COPY --from=build /out/app /app
-USER 65532:65532
-EXPOSE 8080
-ENTRYPOINT ["/app"]
-HEALTHCHECK --interval=5s --timeout=3s --start-period=2s --retries=3 CMD ["/app", "-healthcheck"]
-`;
-
-const detection = await detectEngine();
+// podman's self-test; the suite's Docker Engine has its own: engine-docker.test.mjs.
+const detection = await useEngine('podman');
 const skip =
   missing([
     !detection.ok && `a container engine (${detection.reason})`,
@@ -144,15 +66,7 @@ describe('e2e container engine', { skip, concurrency: false }, () => {
     const warm = await warmBuilder(GO);
     console.log(`# stand-ins ${JSON.stringify(made)}; warm-up ${JSON.stringify(warm)}; total ${ms(t0)}`);
     ctx = await fsp.mkdtemp(path.join(os.tmpdir(), 'e2e-selftest-'));
-    await fsp.writeFile(path.join(ctx, 'go.mod'), `module example.com/hello\n\ngo ${GO}\n`);
-    await fsp.writeFile(path.join(ctx, 'main.go'), MAIN_GO);
-    await fsp.writeFile(path.join(ctx, 'Dockerfile'), DOCKERFILE);
-    await fsp.writeFile(path.join(ctx, '.dockerignore'), 'Dockerfile\n.dockerignore\n');
-    await fsp.writeFile(
-      path.join(ctx, 'passwd'),
-      'root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/nonexistent:/sbin/nologin\n',
-    );
-    await fsp.writeFile(path.join(ctx, 'group'), 'root:x:0:\nnonroot:x:65532:\n');
+    await writeSelfTest(ctx, GO);
   });
 
   after(async () => {

@@ -71,6 +71,25 @@ export function composeCheckBin() {
   );
 }
 
+/** sbom-scanner (test/fixtures/sbom-scanner): the stand-in SBOM generator for BuildKit. */
+const SBOM_SCANNER = fileURLToPath(new URL('../fixtures/sbom-scanner/', import.meta.url));
+
+/**
+ * The sbom-scanner binary, static, keyed by its sources (go.mod, main.go).
+ * @returns {Promise<string>}
+ */
+export function sbomScannerBin() {
+  const hash = createHash('sha256');
+  for (const f of ['go.mod', 'main.go']) hash.update(readFileSync(join(SBOM_SCANNER, f)));
+  return buildOnce(`sbom-scanner-${hash.digest('hex').slice(0, 12)}`, 'sbom-scanner', (out) =>
+    runCommand('go', ['build', '-trimpath', '-o', join(out, 'sbom-scanner'), '.'], {
+      cwd: SBOM_SCANNER,
+      env: { ...GO_ENV, CGO_ENABLED: '0', GOPROXY: 'off' },
+      timeoutMs: 10 * 60_000,
+    }),
+  );
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === 'fetch') {
   console.log(`kustomize ${KUSTOMIZE.version}: ${await kustomizeBin()}`);
   console.log(`compose-check: ${await composeCheckBin()}`);

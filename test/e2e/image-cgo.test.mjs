@@ -20,10 +20,10 @@ import {
   fileSizeInImage,
   makeImage,
   plantSecrets,
-  withImageMounted,
+  useImageEngine,
 } from './imagecheck.mjs';
 import { NEWEST_GO } from './matrix.mjs';
-import { findGo, have, missing } from './tools.mjs';
+import { findGo, have } from './tools.mjs';
 
 // The copy's go.mod names the newest supported Go, whose builder stand-in the matrix shares.
 const GO = NEWEST_GO;
@@ -32,13 +32,10 @@ const cell = { id: 'docker-cgo', options: {} };
 const answers = { name: 'cgoapp', base: 'alpine', port: 8080, healthcheck: true };
 const binaryPath = `${BINARY_DIR}/${answers.name}`;
 
-const detected = await eng.detectEngine();
 const goBin = findGo(GO);
 const cMissing = eng.cToolchainMissing();
-const skip = missing([
-  !detected.ok && `a container engine (${detected.reason})`,
-  !goBin && `Go ${GO} (for the builder stand-in)`,
-  !have('make') && 'make',
+// On Docker Engine, which most users build with.
+const skip = await useImageEngine('docker', [
   !have('readelf') && 'readelf (binutils)',
   cMissing && `a C toolchain for the cgo stand-in: ${cMissing} (Debian: apt-get install gcc musl-tools)`,
 ]);
@@ -64,7 +61,7 @@ describe('go-minimal docker on a cgo module (test/fixtures/cgo): gcc and musl, r
     await runCmd(cell, process.execPath, [CLI, 'docker', dir, '--yes']);
     // No Makefile in the fixture: docker.mk alone, as the end message says.
     image = await makeImage(cell, dir, answers.name, VERSION, { makeArgs: ['-f', 'docker.mk'] });
-    elf = await withImageMounted(image.ref, async (mount) => {
+    elf = await eng.withImageRoot(image.ref, async (mount) => {
       const bin = join(mount, binaryPath);
       const program = (await eng.exec('readelf', ['-lW', bin])).stdout;
       const dynamic = (await eng.exec('readelf', ['-dW', bin])).stdout;
@@ -107,8 +104,8 @@ describe('go-minimal docker on a cgo module (test/fixtures/cgo): gcc and musl, r
   it('runs read-only with no capabilities: GET / shows what C computed, /healthz, healthy, stops with 0', () =>
     checkContainer(cell, image.ref, answers, {
       probe: async (base) => {
-        const res = await fetch(`${base}/`);
-        assert.equal(await res.text(), 'sum of squares 1..10 computed in C: 385\n');
+        const res = await eng.fetchContainer(`${base}/`);
+        assert.equal(res.body, 'sum of squares 1..10 computed in C: 385\n');
       },
     }));
 

@@ -15,16 +15,46 @@ import { findGo, have, missing } from './tools.mjs';
  * @typedef {{ name: string, base: string, port: number, healthcheck: boolean }} ImageAnswers
  */
 
-const detected = await eng.detectEngine();
-export const DOCKER = detected.ok ? detected.kind : 'docker';
 export const goBins = Object.fromEntries(MATRIX_GO_VERSIONS.map((v) => [v, findGo(v)]));
 
-/** Why image tests cannot run here (undefined when they can); throws under CI/E2E=required. */
-export const imageSkip = missing([
-  !detected.ok && `a container engine (${detected.reason})`,
-  ...MATRIX_GO_VERSIONS.filter((v) => !goBins[v]).map((v) => `Go ${v} (for the builder stand-in)`),
-  !have('make') && 'make',
-]);
+/**
+ * The engine this test process proves its images with: 'docker' (the suite's own Docker Engine,
+ * engine/docker/) or 'podman'. A live binding: set by {@link useImageEngine}.
+ * @type {import('../../engine/index.mjs').EngineKind}
+ */
+export let DOCKER = 'docker';
+
+/**
+ * Chooses the engine of this test file (call it once, at the top) and returns why its image
+ * tests cannot run here, or undefined when they can; under CI/E2E=required a missing piece
+ * throws instead, with the reason in one line.
+ * @param {import('../../engine/index.mjs').EngineKind} kind
+ * @param {(string | false | undefined)[]} [more] more reasons, as for missing()
+ */
+export async function useImageEngine(kind, more = []) {
+  DOCKER = kind;
+  const d = await eng.useEngine(kind);
+  return missing([
+    !d.ok && `${kind} (${d.reason})`,
+    ...MATRIX_GO_VERSIONS.filter((v) => !goBins[v]).map((v) => `Go ${v} (for the builder stand-in)`),
+    !have('make') && 'make',
+    ...more,
+  ]);
+}
+
+/** The name an engine lists a locally built image under. @param {string} nameTag */
+export const localRef = (nameTag) => `${DOCKER === 'podman' ? 'localhost/' : ''}${nameTag}`;
+
+/**
+ * A make target for a cell, run where the engine's containers are reached: for the suite's
+ * Docker Engine, inside its network namespace (`make verify` and `make docker-run` talk to
+ * 127.0.0.1 there).
+ * @param {CellRef} cell @param {string[]} args @param {import('../../engine/index.mjs').ExecOptions} opts
+ */
+export async function makeThere(cell, args, opts) {
+  if (DOCKER !== 'docker') return runCmd(cell, 'make', args, opts);
+  return runCmd(cell, 'nsenter', [`--net=${await eng.netns()}`, '--', 'make', ...args], opts);
+}
 
 /** Stand-ins for the base images (nothing can be pulled) and a warm build cache, once per store. */
 export async function prepareImages() {
@@ -63,24 +93,11 @@ export async function makeImage(cell, dir, name, version, { env = {}, makeArgs =
     env: { ...eng.engineEnv(), REVISION: 'e2e-revision', ...env },
     timeoutMs: 5 * 60_000,
   });
-  return { ref: `${DOCKER === 'podman' ? 'localhost/' : ''}${name}:${version}`, ms: Date.now() - t0 };
-}
-
-/**
- * Calls `fn` with the folder where the image's files are mounted, and unmounts them after.
- * @template T @param {string} ref @param {(mount: string) => T | Promise<T>} fn @returns {Promise<T>}
- */
-export async function withImageMounted(ref, fn) {
-  const mount = (await eng.engine(['image', 'mount', ref])).stdout.trim();
-  try {
-    return await fn(mount);
-  } finally {
-    await eng.engine(['image', 'unmount', ref], { allowFail: true });
-  }
+  return { ref: localRef(`${name}:${version}`), ms: Date.now() - t0 };
 }
 
 /** Size of one file inside an image. @param {string} ref @param {string} path */
-export const fileSizeInImage = (ref, path) => withImageMounted(ref, (mount) => statSync(join(mount, path)).size);
+export const fileSizeInImage = (ref, path) => eng.withImageRoot(ref, (root) => statSync(join(root, path)).size);
 
 /**
  * Runs the image as the issue demands and checks it: answers from the host, numeric user,
@@ -91,19 +108,20 @@ export const fileSizeInImage = (ref, path) => withImageMounted(ref, (mount) => s
  */
 export async function checkContainer(cell, ref, answers, { probe } = {}) {
   const name = eng.uniqueName(`gm-${answers.name}`.slice(0, 40));
-  const hostPort = await eng.freePort();
+  const hostPort = await eng.containerPort();
   await eng.run({ image: ref, name, publish: { [hostPort]: answers.port }, args: SECURITY });
   const why = async () => `[cell ${cell.id}] container logs:\n${await eng.logs(name).catch((e) => e.message)}`;
   try {
     const ok = await eng
-      .waitForHttp(`http://127.0.0.1:${hostPort}/healthz`, { status: 200, timeoutMs: 15_000 })
+      .waitForContainerHttp(`http://127.0.0.1:${hostPort}/healthz`, { status: 200, timeoutMs: 15_000 })
       .catch(async (e) => assert.fail(`${e.message}\n${await why()}`));
     assert.equal(ok.body, 'ok');
     if (probe)
       await probe(`http://127.0.0.1:${hostPort}`).catch(async (e) => assert.fail(`${e.message}\n${await why()}`));
     if (answers.healthcheck) {
       assert.equal(await eng.healthcheckRun(name), 0, `healthcheck run: ${await why()}`);
-      assert.equal(await eng.healthStatus(name), 'healthy', await why());
+      // The engine's own schedule (Docker) or one run now (podman): see waitHealthy.
+      assert.equal(await eng.waitHealthy(name), 'healthy', await why());
     }
     const code = await eng.stop(name, 10);
     assert.equal(code, 0, `stop -t 10 exit code ${code}. ${await why()}`);
@@ -165,11 +183,11 @@ export async function checkContext(cell, dir, name) {
     throw new Error(`[cell ${cell.id}] ${/** @type {Error} */ (error).message}`, { cause: error });
   }
   try {
-    const files = await eng.imageFiles(`${DOCKER === 'podman' ? 'localhost/' : ''}${tag}`);
+    const files = await eng.imageFiles(localRef(tag));
     const leaked = files.filter((f) => f.startsWith('/src/') && /(^|\/)(\.env|secret\.pem|\.git)(\/|$)/.test(f));
     assert.deepEqual(leaked, [], `[cell ${cell.id}] leaked into the build context (.dockerignore)`);
     assert.ok(files.includes('/src/main.go'), `[cell ${cell.id}] the builder stage has no /src/main.go`);
   } finally {
-    await eng.removeImage(`${DOCKER === 'podman' ? 'localhost/' : ''}${tag}`, { force: true });
+    await eng.removeImage(localRef(tag), { force: true });
   }
 }

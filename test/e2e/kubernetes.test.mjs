@@ -19,20 +19,20 @@ import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import * as eng from '../../engine/index.mjs';
 import { deploymentProblems, parseManifests } from '../helpers/deploy.mjs';
 import { generate, run as runCmd } from './golevel.mjs';
-import { DOCKER, makeImage } from './imagecheck.mjs';
+import { makeImage, useImageEngine } from './imagecheck.mjs';
 import { KUSTOMIZE, composeCheckBin, kustomizeBin } from './gotools.mjs';
 import { composeUpAndCheck, forPodman, playAndCheck } from './kube.mjs';
 import { NEWEST_GO } from './matrix.mjs';
-import { findGo, have, missing } from './tools.mjs';
+import { findGo, have } from './tools.mjs';
 
 const cell = { id: 'kubernetes' };
 const NAME = 'kube-svc';
 const VERSION = 'k8s-1';
 const goBin = findGo(NEWEST_GO);
 
-// kube play and podman-compose are podman's: Docker cannot stand in for them.
-const skip = missing([
-  DOCKER !== 'podman' && 'podman (kube play; found no working podman)',
+// kube play and podman-compose are podman's: Docker cannot stand in for them. docker compose
+// runs the same compose.yaml in compose.test.mjs.
+const skip = await useImageEngine('podman', [
   !have('catatonit') && 'catatonit (podman kube play builds its pause image with it)',
   !have('podman-compose') && 'podman-compose',
   !have('yamllint') && 'yamllint',

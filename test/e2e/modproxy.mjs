@@ -8,19 +8,23 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { crc32 } from 'node:zlib';
 
 /**
  * Starts the proxy. Paths that escape a root or do not exist get 404, which makes the go command
  * try the next entry of GOPROXY (or fail when there is none).
  * @param {string[]} roots
+ * @param {{ host?: string, onRequest?: (path: string) => void }} [o] the address to listen on
+ *   (127.0.0.1), and a callback for each request
  * @returns {Promise<{ url: string, requests: string[], close: () => Promise<void> }>}
  */
-export async function startModProxy(roots) {
+export async function startModProxy(roots, { host = '127.0.0.1', onRequest } = {}) {
   const requests = [];
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     requests.push(path);
+    onRequest?.(path);
     const rel = normalize(path).replace(/^\/+/, '');
     for (const root of roots) {
       if (rel.startsWith('..')) break;
@@ -37,10 +41,10 @@ export async function startModProxy(roots) {
     res.writeHead(404, { 'content-type': 'text/plain' });
     res.end('not found\n');
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise((resolve) => server.listen(0, host, resolve));
   const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host}:${port}`,
     requests,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
@@ -104,4 +108,13 @@ export function writeProxyModule(root, modulePath, version, files) {
   writeFileSync(join(dir, `${version}.info`), JSON.stringify({ Version: version, Time: new Date().toISOString() }));
   writeFileSync(join(dir, `${version}.mod`), gomod);
   writeFileSync(join(dir, `${version}.zip`), zipStored(entries));
+}
+
+// `node test/e2e/modproxy.mjs serve HOST ROOT...`: the same proxy as a process of its own, for a
+// network namespace the test process is not in (the suite's Docker Engine's): it prints
+// {"url": …} on its first line, then each request's path on a line of its own.
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === 'serve') {
+  const [host = '127.0.0.1', ...roots] = process.argv.slice(3);
+  const proxy = await startModProxy(roots, { host, onRequest: (p) => console.log(p) });
+  console.log(JSON.stringify({ url: proxy.url }));
 }

@@ -22,9 +22,13 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import * as eng from '../../engine/index.mjs';
 import { CLI, ROOT } from '../helpers/generate.mjs';
-import { DOCKER, goBins, imageSkip, prepareImages } from './imagecheck.mjs';
+import { DOCKER, goBins, localRef, prepareImages, useImageEngine } from './imagecheck.mjs';
 import { NEWEST_GO } from './matrix.mjs';
 import { goEnv } from './tools.mjs';
+
+// `go-minimal update` runs make verify itself, with the host's network: podman, whose ports are
+// the host's, proves it here (Docker's image proof is image.test.mjs and verify.test.mjs).
+const imageSkip = await useImageEngine('podman');
 
 const OLD_TGZ = join(ROOT, 'test/fixtures/releases/generator-go-minimal-0.1.0.tgz');
 const NEW_VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
@@ -126,7 +130,7 @@ describe('go-minimal update from the released 0.1.0 to this version', () => {
         assert.equal(r.code, 0, r.all);
         assert.match(r.stdout, /Checks: go vet ok .*; go test ok .*; make verify \(\w+\) ok/, r.all);
       } finally {
-        await eng.removeImage(`${DOCKER === 'podman' ? 'localhost/' : ''}svc:${IMAGE_VERSION}`, { force: true });
+        await eng.removeImage(localRef(`svc:${IMAGE_VERSION}`), { force: true });
       }
       const after = files(dir);
       // Edits lost: 0.

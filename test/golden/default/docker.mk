@@ -44,7 +44,7 @@ ifneq ($(findstring podman,$(notdir $(firstword $(DOCKER)))),)
 # layers by their history). A cached layer keeps the time of the build that made it: build
 # releases with DOCKER_BUILD_FLAGS=--no-cache.
 IMAGE_FORMAT  ?= docker
-# podman leaves BUILDPLATFORM empty under --platform: the builder stage then runs on the host.
+# podman 4.3 leaves BUILDPLATFORM empty under --platform: the builder stage then runs on the host.
 BUILDPLATFORM ?= $(shell $(DOCKER) info --format '{{.Host.OS}}/{{.Host.Arch}}' 2>/dev/null)
 ENGINE_FLAGS   = --format '$(IMAGE_FORMAT)' --timestamp '$(SOURCE_DATE_EPOCH)' \
 		$(if $(filter oci,$(IMAGE_FORMAT)),--omit-history) --build-arg 'BUILDPLATFORM=$(BUILDPLATFORM)'
@@ -55,11 +55,15 @@ ENGINE_FLAGS   = --format '$(IMAGE_FORMAT)' --timestamp '$(SOURCE_DATE_EPOCH)' \
 CROSS_FLAGS    = --layers=false
 else
 CROSS_FLAGS    =
-# BuildKit: the SOURCE_DATE_EPOCH build arg sets the creation and history times, and
-# rewrite-timestamp the files' times in the layers: identical image IDs. type=docker loads the
-# image into docker (rewritten there with the containerd image store; with the classic store,
-# use a docker-container builder). Push instead: OUTPUT=type=image,push=true,rewrite-timestamp=true
-OUTPUT        ?= type=docker,rewrite-timestamp=true
+# BuildKit (Docker Engine 29): the SOURCE_DATE_EPOCH build arg sets the creation and history
+# times, and rewrite-timestamp the files' times in the layers, so two builds of the same sources
+# give the same image manifest digest (the provenance attestation beside it records each build).
+# With Docker's containerd image store (Engine 29's default), BuildKit refuses rewrite-timestamp
+# together with unpacking the image into the store ("conflicts with unpack"): unpack=false stores
+# it as built, and the first `docker run` unpacks it. The classic store (overlay2) accepts the
+# same output but keeps the build's file times: reproducible there with a docker-container
+# builder. Push instead: OUTPUT=type=image,push=true,rewrite-timestamp=true,unpack=false
+OUTPUT        ?= type=docker,rewrite-timestamp=true,unpack=false
 ENGINE_FLAGS   = --output '$(OUTPUT)'
 endif
 

@@ -46,7 +46,6 @@ var (
 // imageConfig is the part of `image inspect` checked here. docker reports the health check in
 // Config, podman at the top level: both are read.
 type imageConfig struct {
-	Size   int64
 	Config struct {
 		User         string
 		Entrypoint   []string
@@ -115,10 +114,21 @@ func TestImage(t *testing.T) {
 		}
 	})
 	t.Run("run", func(t *testing.T) { runContainer(t, health) })
-	t.Run("files", func(t *testing.T) { checkFiles(t, created) })
+	entries, exportErr := exportFiles(created)
+	t.Run("files", func(t *testing.T) { checkFiles(t, entries, exportErr) })
 	t.Run("size", func(t *testing.T) {
-		mb := float64(cfg.Size) / 1e6
-		t.Logf("size: %.1f MB (budget %.1f MB)", mb, *maxMB)
+		if exportErr != nil {
+			t.Fatalf("size: %v", exportErr)
+		}
+		// The bytes of the image's files, the same measure on every engine: `image inspect`'s
+		// Size is the uncompressed layers on podman but the compressed content on Docker's
+		// containerd image store (3.0 MB against 6.85 MB for the same scratch image).
+		var bytes int64
+		for _, e := range entries {
+			bytes += e.size
+		}
+		mb := float64(bytes) / 1e6
+		t.Logf("size: %.1f MB (budget %.1f MB): %d bytes of files", mb, *maxMB, bytes)
 		if mb > *maxMB {
 			t.Fatalf("size: %.1f MB is over the budget of %.1f MB (make verify VERIFY_MAX_MB=...)", mb, *maxMB)
 		}
@@ -179,21 +189,26 @@ var (
 	trustStore = regexp.MustCompile(`^(etc/ssl|etc/pki|etc/ca-certificates|usr/share/ca-certificates|usr/local/share/ca-certificates)/`)
 )
 
-// checkFiles lists the image's file system by exporting a created container, which works the
+// entry is one path of the image's file system; size counts regular files only.
+type entry struct {
+	path string
+	size int64
+}
+
+// exportFiles lists the image's file system by exporting a created container, which works the
 // same with docker and podman.
-func checkFiles(t *testing.T, id string) {
+func exportFiles(id string) ([]entry, error) {
 	cmd := exec.Command(*docker, "export", id)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	if err := cmd.Start(); err != nil {
-		t.Fatalf("files: export: %v", err)
+		return nil, fmt.Errorf("export: %v", err)
 	}
-	var leaked []string
-	n := 0
+	var entries []entry
 	tr := tar.NewReader(out)
 	for {
 		h, err := tr.Next()
@@ -201,22 +216,37 @@ func checkFiles(t *testing.T, id string) {
 			break
 		}
 		if err != nil {
-			t.Fatalf("files: reading the export: %v", err)
+			_ = cmd.Wait()
+			return nil, fmt.Errorf("reading the export: %v", err)
 		}
-		n++
-		p := strings.TrimPrefix(path.Clean("/"+h.Name), "/")
-		if secretFile.MatchString(p) && !trustStore.MatchString(p) {
-			leaked = append(leaked, "/"+p)
+		e := entry{path: strings.TrimPrefix(path.Clean("/"+h.Name), "/")}
+		if h.Typeflag == tar.TypeReg {
+			e.size = h.Size
 		}
+		entries = append(entries, e)
 	}
 	if err := cmd.Wait(); err != nil {
-		t.Fatalf("files: export: %v\n%s", err, stderr.String())
+		return nil, fmt.Errorf("export: %v\n%s", err, stderr.String())
+	}
+	return entries, nil
+}
+
+// checkFiles fails on any file a careless COPY or .dockerignore lets in.
+func checkFiles(t *testing.T, entries []entry, exportErr error) {
+	if exportErr != nil {
+		t.Fatalf("files: %v", exportErr)
+	}
+	var leaked []string
+	for _, e := range entries {
+		if secretFile.MatchString(e.path) && !trustStore.MatchString(e.path) {
+			leaked = append(leaked, "/"+e.path)
+		}
 	}
 	if len(leaked) > 0 {
 		t.Fatalf("files: the image holds files that must not ship (check .dockerignore and COPY): %s",
 			strings.Join(leaked, ", "))
 	}
-	t.Logf("files: %d entries, no .env*, .git, key or certificate file", n)
+	t.Logf("files: %d entries, no .env*, .git, key or certificate file", len(entries))
 }
 
 // cli runs the container CLI and returns its combined output.
