@@ -34,6 +34,7 @@ export const ALLOWED = {
     'LICENSE',
     'dist/**/*.js',
     'dist/**/*.d.ts',
+    'dist/LICENSES.txt',
     'dist/preset.schema.json',
     'dist/generators/*/templates/**',
   ],

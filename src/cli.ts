@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import { UsageError, deprecationNotes, helpText, parseFlags } from './options/flags.js';
 import { describeFsError } from './io/fs-safety.js';
+import { RESULT_TO_BIN, runResult } from './generators/result.js';
 import { lockFolder } from './io/lock.js';
 import { writeProgress } from './io/progress.js';
 import { checkOption, optionNames, type AnswerName, type CommandName, type GeneratorName } from './options/table.js';
@@ -90,7 +91,9 @@ export async function main(argv: string[]): Promise<void> {
   holdFolder(target, () => removeIfEmpty(target, created));
   onSignals(generator === 'app' ? 'go mod tidy and the summary' : 'the summary', () => removeIfEmpty(target, created));
   try {
-    await runGenerator(generator, target, options);
+    await runGenerator(generator, target, { ...options, [RESULT_TO_BIN]: true });
+    // The result on stdout for a script (files and notes went to stderr as yeoman prints them).
+    if (runResult.value) process.stdout.write(`${runResult.value.summary}\n${runResult.value.replay}\n`);
   } catch (error) {
     removeIfEmpty(target, created);
     const e = error as Error;

@@ -34,10 +34,29 @@ describe('go-minimal (bin)', () => {
     assert.equal(r.status, 0, r.stderr + r.stdout);
     assert.ok(existsSync(join(dir, 'main.go')));
     assert.match(readFileSync(join(dir, 'go.mod'), 'utf8'), /^module example\.com\/hello-svc$/m);
+    // stdout: the one-line result and the replay command, nothing else (a script reads them);
+    // stderr: the files and notes as yeoman prints them.
+    const [summary, replay, ...rest] = r.stdout.split('\n');
+    assert.deepEqual(rest, ['']);
+    assert.equal(summary, 'Created hello-svc (example.com/hello-svc), Go 1.23, scratch image, port 8080.');
     assert.match(
-      r.stdout + r.stderr,
-      /go-minimal '.*Hello Svc' --name hello-svc --module-path example\.com\/hello-svc --go-version 1\.23 --base scratch --port 8080 --healthcheck --ci github --bot renovate --no-kubernetes --no-compose --yes/,
+      replay,
+      /^go-minimal '.*Hello Svc' --name hello-svc --module-path example\.com\/hello-svc --go-version 1\.23 --base scratch --port 8080 --healthcheck --ci github --bot renovate --no-kubernetes --no-compose --yes$/,
     );
+    assert.match(r.stderr, /^ +create go\.mod$/m);
+    assert.match(r.stderr, /^Next steps:$/m);
+    assert.doesNotMatch(r.stderr, /Replay this run|Created hello-svc/);
+    // Nothing existed, so nothing was forced: yeoman's own .yo-rc.json is created like the rest.
+    assert.doesNotMatch(r.stderr, /force/);
+    assert.match(r.stderr, /^ +create \.yo-rc\.json$/m);
+  });
+  it('a re-run over an unchanged project forces only the .yo-rc.json that exists', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'gm-cli-')), 'svc');
+    assert.equal(cli([dir, '--yes', '--go-version', '1.23', '--skip-install']).status, 0);
+    const r = cli([dir, '--yes', '--go-version', '1.23', '--skip-install']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /^ +force \.yo-rc\.json$/m);
+    assert.match(r.stderr, /^identical go\.mod$/m);
   });
   it('the replayed command writes the same tree', () => {
     const base = mkdtempSync(join(tmpdir(), 'gm-replay-'));
@@ -54,10 +73,7 @@ describe('go-minimal (bin)', () => {
       '--skip-install',
     ]);
     assert.equal(first.status, 0, first.stderr);
-    const replay = (first.stdout + first.stderr)
-      .match(/^ {2}go-minimal (.*)$/m)[1]
-      .split(' ')
-      .slice(1);
+    const replay = first.stdout.trim().split('\n').at(-1).split(' ').slice(2);
     const second = cli([join(base, 'b'), ...replay, '--skip-install']);
     assert.equal(second.status, 0, second.stderr);
     for (const f of tree(join(base, 'a'))) {

@@ -43,6 +43,7 @@ import {
   type PresetInput,
 } from '../options/preset.js';
 import type { Provenance } from '../options/provenance.js';
+import { RESULT_TO_BIN, runResult } from './result.js';
 import { checkStoredEntry } from '../options/schema.js';
 
 /** Re-exported for the generators (its home is io/paths.ts). */
@@ -233,6 +234,19 @@ export abstract class OptionsGenerator extends Generator<Partial<Answers>, GenOp
     this.config.set({ ...storedAnswers(this.generatorName, this.answers), ...provenance });
     // A preset of an earlier run no longer applies (Storage is typed by the answers' keys).
     if (!this.preset) (this.config as unknown as { delete(key: string): void }).delete('preset');
+  }
+
+  /**
+   * The end of a run: `notes` on stderr with yeoman's log; the one-line summary and the replay
+   * command to the bin (result.ts), which prints them on stdout, or, under yo, logged with the notes.
+   */
+  protected finish(summary: string, notes: string[], replay: string): void {
+    if ((this.options as Record<string, unknown>)[RESULT_TO_BIN] === true) {
+      runResult.value = { summary, replay };
+      if (notes.length > 0) this.log(notes.join('\n'));
+      return;
+    }
+    this.log(['', summary, ...notes, '', 'Replay this run without questions:', `  ${replay}`, ''].join('\n'));
   }
 
   /** Says which preset file shaped the run (at its end: an error stays the only line). */

@@ -11,10 +11,10 @@
  *    `.yo-rc.json` is written last, so it is never ahead of the files it describes.
  * 4. If a write still fails, the error says which files were written and which were not.
  */
-import { chmodSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { Transform } from 'node:stream';
-import { createConflicterTransform, createYoResolveTransform, forceYoFiles } from '@yeoman/conflicter';
+import { createConflicterTransform, createYoResolveTransform } from '@yeoman/conflicter';
 import { clearFileState, isFilePending, isFileStateDeleted, setCommittedFile } from 'mem-fs-editor/state';
 import { describeFsError, unwritableReason } from './fs-safety.js';
 import { OptionError } from '../messages/errors.js';
@@ -61,7 +61,7 @@ export async function commitFiles(env: CommitEnv, root: string): Promise<void> {
   await env.sharedFs.pipeline(
     { filter: (file) => isFilePending(file as never) || file.path.endsWith('.yo-resolve') },
     createYoResolveTransform(),
-    forceYoFiles(),
+    forceExistingYoFiles(),
     createConflicterTransform(env.adapter as never, env.conflicterOptions),
     collect,
   );
@@ -84,6 +84,25 @@ export async function commitFiles(env: CommitEnv, root: string): Promise<void> {
   }
   writingDone(written.length);
 }
+
+/**
+ * yeoman's own files (.yo-rc.json, .yo-resolve) are written without asking, as @yeoman/conflicter's
+ * forceYoFiles does; but only one that exists is marked `force` (which is what the log then says):
+ * a new one is left to the conflicter, which says `create`.
+ */
+function forceExistingYoFiles(): Transform {
+  return new Transform({
+    objectMode: true,
+    transform(file: MemFile & { conflicter?: string }, _encoding, done) {
+      if (YO_FILES.has(basename(file.path)) && isFilePending(file as never) && existsSync(file.path)) {
+        file.conflicter = 'force';
+      }
+      done(null, file);
+    },
+  });
+}
+
+const YO_FILES = new Set([CONFIG_FILE, '.yo-resolve', '.yo-rc-global.json']);
 
 /** Writes (or deletes) one file: a temporary file in the same folder, then a rename over the old one. */
 function writeOne(file: MemFile): void {

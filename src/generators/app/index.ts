@@ -65,16 +65,16 @@ export default class AppGenerator extends OptionsGenerator {
     const folder = relative(process.cwd(), this.destinationRoot());
     const cd = folder === '' ? '' : `cd ${shellQuote(folder)} && `;
     const preset = this.preset && typeof this.given('preset') !== 'object' ? this.preset.file : undefined;
-    this.log(`
-Created ${answers.name} (${answers.modulePath}), Go ${answers.goVersion}, ${answers.base} image, port ${answers.port}.
-
-Next steps:
-  ${cd}make build test
-  make docker-build       # image ${answers.name}:<git describe>; DOCKER=podman works too
-  make docker-run         # read-only root filesystem, all capabilities dropped
-
-Replay this run without questions:
-  ${replayCommand(answers, APP_OPTION_NAMES, { folder: folder === '' ? undefined : folder, preset })}
-`);
+    this.finish(
+      `Created ${answers.name} (${answers.modulePath}), Go ${answers.goVersion}, ${answers.base} image, port ${answers.port}.`,
+      [
+        '',
+        'Next steps:',
+        `  ${cd}make build test`,
+        `  make docker-build       # image ${answers.name}:<git describe>; DOCKER=podman works too`,
+        '  make docker-run         # read-only root filesystem, all capabilities dropped',
+      ],
+      replayCommand(answers, APP_OPTION_NAMES, { folder: folder === '' ? undefined : folder, preset }),
+    );
   }
 }

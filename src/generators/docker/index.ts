@@ -138,10 +138,8 @@ export default class DockerGenerator extends OptionsGenerator {
     this.announcePreset();
     const a = this.answers as Answers;
     const project = this.project!;
-    const lines = [
-      '',
-      `Image for ${a.main} of ${describeValue(project.mod.module)}: Go ${a.goVersion} (from go.mod), ${a.base}, port ${a.port}, ${a.cgo ? 'cgo on musl' : 'static (CGO_ENABLED=0)'}.`,
-    ];
+    const summary = `Image for ${a.main} of ${describeValue(project.mod.module)}: Go ${a.goVersion} (from go.mod), ${a.base}, port ${a.port}, ${a.cgo ? 'cgo on musl' : 'static (CGO_ENABLED=0)'}.`;
+    const lines: string[] = [];
     if (this.goNote) lines.push(`note: ${this.goNote}`);
     lines.push(...dockerNotes(a, project, this.facts, this.given('port') !== undefined));
     if (!a.cgo && project.cgoReasons.length > 0) {
@@ -163,16 +161,11 @@ export default class DockerGenerator extends OptionsGenerator {
       lines.push(`There is no Makefile: use \`make -f docker.mk docker-build\`, or add one with \`${INCLUDE_LINE}\`.`);
     }
     const folder = relative(process.cwd(), this.destinationRoot());
-    lines.push(
-      '',
-      'Replay this run without questions:',
-      `  ${replayCommand(a, DOCKER_OPTION_NAMES, {
-        program: 'go-minimal docker',
-        folder: folder || undefined,
-        preset: typeof this.given('preset') === 'string' ? (this.given('preset') as string) : undefined,
-      })}`,
-      '',
-    );
-    this.log(lines.join('\n'));
+    const replay = replayCommand(a, DOCKER_OPTION_NAMES, {
+      program: 'go-minimal docker',
+      folder: folder || undefined,
+      preset: typeof this.given('preset') === 'string' ? (this.given('preset') as string) : undefined,
+    });
+    this.finish(summary, lines, replay);
   }
 }
