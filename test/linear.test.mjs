@@ -12,6 +12,7 @@ import { embedPatterns, importsC } from '../dist/module/packages.js';
 import { detectPort } from '../dist/module/ports.js';
 import { parseGoMod, readProject } from '../dist/module/project.js';
 import { embedKeepLines, projectDockerignore } from '../dist/module/dockerignore.js';
+import { runtimeLiterals } from '../dist/module/runtime-files.js';
 
 const MB = 1_000_000;
 const LIMIT_MS = 1000;
@@ -44,6 +45,9 @@ const ADVERSARIAL = {
   'health paths': fill('"GET /health'),
   'tzdata imports': fill('_ "time/tz'),
   'package clauses': fill('package '),
+  'read calls': fill('os.ReadFile("'),
+  assignments: fill('a := "./'),
+  'string flags': fill('.String("x", "'),
 };
 
 /**
@@ -75,6 +79,7 @@ const FUNCTIONS = {
   parseGoMod: safely(parseGoMod),
   projectDockerignore: (s) => projectDockerignore(s, '.git\n'),
   embedKeepLines: (s) => embedKeepLines(s.split('\n')),
+  runtimeLiterals: (s) => runtimeLiterals(s, 'x.go'),
 };
 
 describe('every detection pattern is linear: 1 MB adversarial input within 1 s', () => {

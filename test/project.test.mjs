@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { FIXTURES } from './helpers/generate.mjs';
 import { parseGoMod, buildGoVersion, importsC, readProject } from '../dist/module/project.js';
+import { runtimePaths } from '../dist/module/runtime-files.js';
 
 describe('go.mod parsing', () => {
   it('reads module, go, toolchain and requires (blocks, comments, quotes)', () => {
@@ -55,5 +56,47 @@ describe('project detection', () => {
     assert.deepEqual(readProject(join(FIXTURES, 'with-requires')).cgoReasons, [
       'go.mod requires github.com/mattn/go-sqlite3, which needs cgo',
     ]);
+  });
+});
+
+describe('files read at run time (module/runtime-files.ts)', () => {
+  it('finds the read calls, a flag default and a ./ constant that name something in the module', () => {
+    const p = readProject(join(FIXTURES, 'runtime-files'));
+    assert.deepEqual(
+      p.runtimePaths.map((r) => r.path),
+      ['motd.txt', 'static', 'templates', 'web/ui'],
+    );
+    assert.deepEqual(p.runtimeRefused, []);
+  });
+  it('leaves alone what names nothing, absolute paths, URLs and what //go:embed holds', () => {
+    const literals = [
+      { literal: 'missing/dir', from: 'a' },
+      { literal: '/etc/hosts', from: 'b' },
+      { literal: 'https://x/y', from: 'c' },
+      { literal: './static/a.txt', from: 'd' },
+      { literal: 'templates/*.html', from: 'e' },
+    ];
+    const r = runtimePaths(join(FIXTURES, 'runtime-files'), literals, ['static']);
+    assert.deepEqual(r.paths, [{ path: 'templates', from: 'e' }]);
+  });
+  it('refuses, with the reason, a path outside the module and a name a RUN line cannot carry', () => {
+    const root = join(FIXTURES, 'runtime-files');
+    const r = runtimePaths(root, [{ literal: '../runtime-files/motd.txt', from: 'x' }], []);
+    assert.deepEqual(r.paths, []);
+    assert.match(r.refused[0].why, /outside the module/);
+  });
+  it('a path inside another is copied with it', () => {
+    const r = runtimePaths(
+      join(FIXTURES, 'runtime-files'),
+      [
+        { literal: 'web/ui', from: 'a' },
+        { literal: './web', from: 'b' },
+      ],
+      [],
+    );
+    assert.deepEqual(
+      r.paths.map((p) => p.path),
+      ['web'],
+    );
   });
 });

@@ -3,15 +3,18 @@
 // released versions, with user edits and the project's checks, is test/e2e/update.test.mjs.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { CLI, FIXTURES, ROOT } from './helpers/generate.mjs';
+import { CLI, DOCKER, FIXTURES, ROOT } from './helpers/generate.mjs';
 import { mergeText, planUpdate } from '../dist/update/plan.js';
 import { migrate } from '../dist/update/migrations.js';
 import { flagsOf } from '../dist/options/flags.js';
+import { PROVENANCE_KEYS } from '../dist/options/provenance.js';
+import { renderProject } from '../dist/update/render.js';
+import DockerGenerator from '../dist/generators/docker/index.js';
 
 const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
 const LABELS = { yours: 'yours', base: 'v1', theirs: 'v2' };
@@ -256,6 +259,25 @@ describe('go-minimal update (this version over itself)', () => {
     const r = cli(['update', dir, '--no-verify']);
     assert.equal(r.status, 0, r.stdout + r.stderr);
     assert.deepEqual(tree(dir), before);
+  });
+  it('a docker render sees the paths the code reads at run time (empty stand-ins, not their data)', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'gm-upd-')), 'runtime-files');
+    cpSync(join(FIXTURES, 'runtime-files'), dir, { recursive: true });
+    assert.equal(cli(['docker', dir, '--yes']).status, 0);
+    const entry = entryOf(dir);
+    const answers = Object.fromEntries(Object.entries(entry).filter(([k]) => !PROVENANCE_KEYS.includes(k)));
+    const { files } = await renderProject({
+      generator: 'docker',
+      ref: { kind: 'class', Generator: DockerGenerator, resolved: DOCKER, packagePath: ROOT },
+      namespace: 'generator-go-minimal',
+      answers,
+      project: dir,
+      label: 'this version',
+    });
+    for (const f of ['Dockerfile', '.dockerignore']) {
+      assert.equal(files.get(f)?.toString(), readFileSync(join(dir, f), 'utf8'), f);
+    }
+    assert.match(files.get('Dockerfile')?.toString() ?? '', /^WORKDIR \/app$/m);
   });
   it('--help: every flag from the table, and the exit codes', () => {
     const r = cli(['update', '--help']);

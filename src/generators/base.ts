@@ -43,6 +43,7 @@ import {
   type PresetInput,
 } from '../options/preset.js';
 import type { Provenance } from '../options/provenance.js';
+import type { FileEntry } from '../image/files.js';
 import { RESULT_TO_BIN, runResult } from './result.js';
 import { checkStoredEntry } from '../options/schema.js';
 
@@ -63,10 +64,7 @@ export type GenOptions = BaseOptions &
     skipInstall?: boolean;
   };
 
-export interface FileEntry {
-  template: string;
-  dest: string;
-}
+export type { FileEntry };
 
 /**
  * The JSON files yeoman reads from the destination (.yo-rc.json, package.json), read first by our

@@ -91,6 +91,13 @@ export interface TemplateData extends Answers {
   dockerignoreOwn: string | undefined;
   /** `!path` lines for what `//go:embed` names, so the build context keeps it. */
   embedKeep: string[];
+  /** What the code reads at run time through relative paths: copied into {@link RUNTIME_DIR}. */
+  runtimeCopies: { path: string; parent: string }[];
+  /** The folders to create before the copies, once each. */
+  runtimeParents: string[];
+  /** `!path` lines for them, so the build context keeps them. */
+  runtimeKeep: string[];
+  runtimeDir: string;
   /** `make verify`'s default size budget in MB. */
   imageBudgetMB: number;
   /** `1.N` of goVersion: what make check-go-version compares. */
@@ -124,7 +131,15 @@ export interface ProjectFacts {
   loadsLocation?: boolean;
   dockerignoreOwn?: string;
   embedKeep?: string[];
+  /** Files and folders the code reads at run time (module/runtime-files.ts), relative to the module root. */
+  runtimePaths?: string[];
 }
+
+/**
+ * The image's working directory when the code reads files at run time through relative paths:
+ * they are copied there, as they are in the module, and the service starts there.
+ */
+export const RUNTIME_DIR = '/app';
 
 /** Does the image need Go's embedded time-zone data? distroless ships /usr/share/zoneinfo; scratch and alpine do not. */
 export const needsTzdata = (base: Answers['base'], loadsLocation = false): boolean =>
@@ -148,6 +163,19 @@ export function templateData(answers: Answers, project: ProjectFacts = {}): Temp
     tzdata: needsTzdata(answers.base, project.loadsLocation),
     dockerignoreOwn: project.dockerignoreOwn,
     embedKeep: project.embedKeep ?? [],
+    runtimeCopies: (project.runtimePaths ?? []).map((path) => ({
+      path,
+      parent: path.includes('/') ? `${RUNTIME_DIR}/${path.slice(0, path.lastIndexOf('/'))}` : RUNTIME_DIR,
+    })),
+    runtimeParents: [
+      ...new Set(
+        (project.runtimePaths ?? []).map((path) =>
+          path.includes('/') ? `${RUNTIME_DIR}/${path.slice(0, path.lastIndexOf('/'))}` : RUNTIME_DIR,
+        ),
+      ),
+    ],
+    runtimeKeep: (project.runtimePaths ?? []).flatMap((path) => [`!${path}`, `!${path}/**`]),
+    runtimeDir: RUNTIME_DIR,
     imageBudgetMB: IMAGE_BUDGET_MB[answers.base],
     goMinor: answers.goVersion.split('.').slice(0, 2).join('.'),
     uses: USES,

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 
 const OWN_HEADER = "# The project's own entries";
 const EMBED_HEADER = '# Named by //go:embed';
+const RUNTIME_HEADER = '# Read at run time and copied into the image';
 /** Larger than any real .dockerignore: past this it is not read. */
 const MAX_BYTES = 1024 * 1024;
 
@@ -40,8 +41,9 @@ export function projectDockerignore(existing: string | undefined, ours: string):
   let lines = existing.replace(/^\uFEFF/, '').split(/\r?\n/);
   const own = lines.findIndex((l) => l.startsWith(OWN_HEADER));
   if (own >= 0) lines = lines.slice(own + 1);
-  const embed = lines.findIndex((l) => l.startsWith(EMBED_HEADER));
-  if (embed >= 0) lines = lines.slice(0, embed);
+  // Our sections after theirs end their part.
+  const tail = lines.findIndex((l) => l.startsWith(EMBED_HEADER) || l.startsWith(RUNTIME_HEADER));
+  if (tail >= 0) lines = lines.slice(0, tail);
   const text = lines.join('\n').trim();
   const ourEntries = new Set(entries(ours));
   if (own < 0 && entries(text).every((e) => ourEntries.has(e))) return undefined;

@@ -7,6 +7,13 @@ import { join } from 'node:path';
 import { InputError, decodeUtf8, readBounded } from '../io/fs-safety.js';
 import { modulePackages, readSource } from './packages.js';
 import { detectPort } from './ports.js';
+import {
+  runtimeLiterals,
+  runtimePaths,
+  type RuntimeLiteral,
+  type RuntimePath,
+  type RuntimeRefusal,
+} from './runtime-files.js';
 import { excerpt, printable, quoteValue } from '../messages/quote.js';
 import { validateMainPackage } from '../options/validate.js';
 
@@ -170,6 +177,10 @@ export interface Project {
   portSources: Record<string, string>;
   /** `//go:embed` patterns, relative to the module root (without `all:`). */
   embeds: string[];
+  /** Files and folders the code reads at run time through a relative path (runtime-files.ts). */
+  runtimePaths: RuntimePath[];
+  /** Such paths that are not copied into the image, and why. */
+  runtimeRefused: RuntimeRefusal[];
   /** The code calls time.LoadLocation and does not import time/tzdata. */
   loadsLocation: boolean;
   hasVendor: boolean;
@@ -232,6 +243,8 @@ export function readProject(root: string, options: { useGo?: boolean } = {}): Pr
     ports: {},
     portSources: {},
     embeds: [],
+    runtimePaths: [],
+    runtimeRefused: [],
     loadsLocation: false,
     hasVendor: existsSync(join(root, 'vendor', 'modules.txt')),
   };
@@ -256,6 +269,7 @@ export function readProject(root: string, options: { useGo?: boolean } = {}): Pr
     }
   }
   let tzdata = false;
+  const literals: RuntimeLiteral[] = [];
   for (const p of packages) {
     for (const f of p.cgoFiles) project.cgoReasons.push(`${printable(fileIn(p.dir, f))} imports "C"`);
     for (const e of p.embedPatterns) {
@@ -263,6 +277,7 @@ export function readProject(root: string, options: { useGo?: boolean } = {}): Pr
     }
     for (const f of p.files) {
       const source = readSource(root, fileIn(p.dir, f));
+      literals.push(...runtimeLiterals(source, fileIn(p.dir, f)));
       if (/\btime\.LoadLocation\(/.test(source)) project.loadsLocation = true;
       // [ \t], not \s: a \s* at each line start would rescan every run of blank lines (quadratic).
       if (/^[ \t]*(?:import[ \t]+)?_[ \t]+"time\/tzdata"/m.test(source)) tzdata = true;
@@ -270,6 +285,9 @@ export function readProject(root: string, options: { useGo?: boolean } = {}): Pr
   }
   if (tzdata) project.loadsLocation = false;
   project.embeds = [...new Set(project.embeds)].sort();
+  const runtime = runtimePaths(root, literals, project.embeds);
+  project.runtimePaths = runtime.paths;
+  project.runtimeRefused = runtime.refused;
   for (const req of mod.requires) {
     if (!CGO_ONLY_MODULES.includes(req.path)) continue;
     // Indirect: no package here imports it; a dependency may, and then says so when built.

@@ -22,6 +22,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
 import { Writable } from 'node:stream';
 import { CONFIG_FILE, OptionError, type GeneratorName } from '../options/table.js';
+import { ALL_IMAGE_FILES } from '../image/files.js';
+import { readProject } from '../module/project.js';
 import { listFiles } from './files.js';
 
 /** A generator to run: a class already loaded (this package), or a package folder to load it from. */
@@ -76,7 +78,7 @@ const SKIP = /^(?:\.|_)|^(?:testdata|node_modules|bin|dist)$/;
 /**
  * Copies what the docker generator reads of the project (go.mod, go.sum, the non-test Go files,
  * the Makefile, .dockerignore, vendor/modules.txt) into `to`: never .git, data or build outputs,
- * so a large unrelated file costs nothing. Regular files only (a FIFO would block the copy);
+ * so a large unrelated file costs nothing; the paths the code reads at run time as empty stand-ins. Regular files only (a FIFO would block the copy);
  * the docker render then reads them by the usual input rules.
  */
 function copyInput(project: string, to: string): void {
@@ -89,6 +91,9 @@ function copyInput(project: string, to: string): void {
         continue;
       }
       const goFile = e.name.endsWith('.go') && !e.name.endsWith('_test.go');
+      // What the docker generator writes is its output, never its input (.dockerignore is both:
+      // the render writes ours, and the merge brings the project's own entries back).
+      if (ALL_IMAGE_FILES.includes(path)) continue;
       if (e.isFile() && (goFile || MODULE_INPUTS.has(path))) copyIfFile(path);
     }
   };
@@ -98,6 +103,21 @@ function copyInput(project: string, to: string): void {
     copyFileSync(join(project, path), join(to, path));
   };
   walk('');
+  // What the code reads at run time (module/runtime-files.ts) is found by its presence only: the
+  // copy gets each such folder, or an empty file in place of each such file, never their data.
+  let paths: string[] = [];
+  try {
+    paths = readProject(project).runtimePaths.map((p) => p.path);
+  } catch {
+    return; // the render itself reports what is wrong with the module
+  }
+  for (const path of paths) {
+    if (statSync(join(project, path)).isDirectory()) mkdirSync(join(to, path), { recursive: true });
+    else if (!existsSync(join(to, path))) {
+      mkdirSync(dirname(join(to, path)), { recursive: true });
+      writeFileSync(join(to, path), '');
+    }
+  }
 }
 
 /** A file's identity: a write through a temporary file and a rename gives it a new inode. */

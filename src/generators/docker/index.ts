@@ -52,6 +52,7 @@ export default class DockerGenerator extends OptionsGenerator {
       loadsLocation: project.loadsLocation,
       dockerignoreOwn: projectDockerignore(readDockerignore(this.destinationRoot()), ours),
       embedKeep: embedKeepLines(project.embeds),
+      runtimePaths: project.runtimePaths.map((p) => p.path),
     };
     const refused = project.refusedMains.map((m) => describeValue(m)).join(', ');
     if (project.mains.length === 0) {

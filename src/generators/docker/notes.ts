@@ -2,7 +2,8 @@
  * The docker generator's end-message lines about what it read from the code, or assumed, and
  * what that implies for the image: one line each, so a reader sees every guess.
  */
-import { NONROOT_UID, needsTzdata, type ProjectFacts } from '../derive.js';
+import { NONROOT_UID, RUNTIME_DIR, needsTzdata, type ProjectFacts } from '../derive.js';
+import { quoteValue } from '../../messages/quote.js';
 import type { Answers } from '../../options/table.js';
 import { PROBE_PATHS, type Project } from '../../module/project.js';
 
@@ -30,6 +31,19 @@ export function dockerNotes(a: Answers, project: Project, facts: ProjectFacts, p
   if (facts.embedKeep?.length) {
     lines.push(`.dockerignore keeps ${project.embeds.join(', ')} in the build context: //go:embed names them.`);
   }
+  if (project.runtimePaths.length > 0) {
+    const read = project.runtimePaths.map((p) => `${p.path} (${p.from})`).join('; ');
+    lines.push(
+      `Run-time files: the code reads ${read}: copied into the image at ${RUNTIME_DIR}, its working directory, and kept in the build context.`,
+    );
+  }
+  for (const r of project.runtimeRefused.slice(0, 5)) {
+    lines.push(
+      `note: not in the image: ${r.from} reads ${quoteValue(r.literal)} at run time, and ${r.why}; copy it in with the Dockerfile, or build it in with //go:embed.`,
+    );
+  }
+  if (project.runtimeRefused.length > 5)
+    lines.push(`note: ${project.runtimeRefused.length - 5} more such paths are not in the image.`);
   if (facts.dockerignoreOwn !== undefined) {
     lines.push(".dockerignore: the project's own entries are kept, after ours (theirs win).");
   }
