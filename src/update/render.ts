@@ -105,7 +105,7 @@ function copyInput(project: string, to: string): void {
   walk('');
   // What the code reads at run time (module/runtime-files.ts) is found by its presence only: the
   // copy gets each such folder, or an empty file in place of each such file, never their data.
-  let paths: string[] = [];
+  let paths: string[];
   try {
     paths = readProject(project).runtimePaths.map((p) => p.path);
   } catch {
