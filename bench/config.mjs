@@ -30,7 +30,7 @@ export const TAG = (id) => `localhost/gm-bench-${id}:bench`;
 /** Makes this run's source edits unique (see rebuild.mjs). */
 export const RUN_ID = `${Date.now().toString(36)}${process.pid.toString(36)}`;
 
-export const SECTION_NAMES = ['sizes', 'rebuild', 'scaffold', 'service'];
+export const SECTION_NAMES = ['sizes', 'rebuild', 'rebuild-docker', 'scaffold', 'service'];
 const { values: opts } = parseArgs({
   options: {
     only: { type: 'string' },

@@ -59,6 +59,23 @@ function summaryRows(r) {
     ]);
     rows.push(['rebuild vs the host (go build + one layer)', S(ours.median), `${S(v.host.median)} host`, X(v.vsHost)]);
   }
+  if (s['rebuild-docker']) {
+    const v = s['rebuild-docker'];
+    const ours = v.contenders['docker-ours'];
+    rows.push(['rebuild on Docker Engine 29 vs the host', S(ours.median), `${S(v.host.median)} host`, X(v.vsHost)]);
+    rows.push([
+      'rebuild on Docker Engine 29 vs seed (b) on it',
+      S(ours.median),
+      `${S(v.contenders['docker-seed-b'].median)} seed (b)`,
+      P(v.vsSeedB),
+    ]);
+    rows.push([
+      'rebuild on podman 4.3 vs the host (same run)',
+      S(v.contenders['podman-ours'].median),
+      `${S(v.host.median)} host`,
+      X(v.podmanVsHost),
+    ]);
+  }
   if (s.scaffold)
     for (const mode of ['warm', 'cold']) {
       const m = s.scaffold[mode];
@@ -289,6 +306,30 @@ therefore be the host's figure plus container start and snapshot, a few tenths o
 bind mount instead of \`COPY . .\` would save BuildKit only the snapshot of a context of a few KB,
 and buildah 1.28 reuses a stale layer with it (the \`bind\` row), so the template keeps \`COPY . .\`.`;
 
+/** The rebuild on Docker Engine 29 (BuildKit), the engine users run, with podman beside it. */
+function rebuildDockerSection(r) {
+  const v = r.sections['rebuild-docker'];
+  const row = (id, label) => {
+    const c = v.contenders[id];
+    return `| ${label} | ${S(c.median)} | ${S(c.min)}–${S(c.max)} | ${(c.median / v.host.median).toFixed(2)}× | ${c.stale} |`;
+  };
+  return `## Rebuild on Docker Engine (BuildKit)
+
+A one-line change to main.go, warm caches, ${v.n} rounds, ${v.order}; each image is checked to
+hold the edited binary (\`bench/rebuild-docker.mjs\`; the suite's own Docker Engine 29 with its
+containerd image store, \`engine/docker/\`).
+
+| build | median | range | vs host | stale |
+|---|---|---|---|---|
+| host: go build + one layer write | ${S(v.host.median)} | ${S(v.host.min)}–${S(v.host.max)} | 1.00× | |
+${row('docker-ours', 'ours (scratch), Docker Engine 29')}
+${row('docker-seed-b', 'seed (b), Docker Engine 29')}
+${row('podman-ours', 'ours (scratch), podman 4.3')}
+
+Ours on Docker: ${X(v.vsHost)} the host, ${P(v.vsSeedB)} of seed (b) on the same engine.
+`;
+}
+
 /** Section 2: the rebuild, its variants, the host's floor and the breakdown of ours. */
 function rebuildSection(r) {
   const v = r.sections.rebuild;
@@ -363,6 +404,7 @@ export function renderMarkdown(r) {
   const renderers = {
     sizes: sizesSection,
     rebuild: rebuildSection,
+    'rebuild-docker': rebuildDockerSection,
     scaffold: scaffoldSection,
     service: serviceSection,
   };

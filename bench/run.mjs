@@ -43,6 +43,7 @@ import {
 import { loadavg } from './lib.mjs';
 import { PEERS, PUBLISHED_BASES } from './peers.mjs';
 import { rebuild } from './rebuild.mjs';
+import { rebuildDocker } from './rebuild-docker.mjs';
 import { REBUILD_IDS } from './rebuild-variants.mjs';
 import { renderMarkdown, renderTable } from './report.mjs';
 import { scaffold } from './scaffold.mjs';
@@ -51,8 +52,8 @@ import { generate, machine, prepareEngine, preflight } from './setup.mjs';
 import { sizes } from './sizes.mjs';
 import { targets } from './targets.mjs';
 
-const SECTION_FNS = { sizes, rebuild, scaffold, service };
-const usesEngine = () => SECTIONS.some((s) => ['sizes', 'rebuild'].includes(s));
+const SECTION_FNS = { sizes, rebuild, 'rebuild-docker': rebuildDocker, scaffold, service };
+const usesEngine = () => SECTIONS.some((s) => ['sizes', 'rebuild', 'rebuild-docker'].includes(s));
 
 /** JSON as the repository's prettier would write it (plain JSON.stringify without prettier). */
 async function formatJson(value) {

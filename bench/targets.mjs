@@ -55,6 +55,33 @@ function rebuildTargets(v, add) {
   );
 }
 
+/** Issue 17's rebuild targets, on Docker Engine (BuildKit), the engine users run. */
+function rebuildDockerTargets(v, add) {
+  const ours = v.contenders['docker-ours'];
+  const rounds = (xs) => `per round ${xs.map((x) => `${x.toFixed(2)}`).join(', ')}`;
+  add(
+    'Docker rebuild ≤ 1.5× the host (issue 17)',
+    '≤ 1.50×',
+    `${v.vsHost.toFixed(2)}×`,
+    v.vsHost <= 1.5,
+    `Docker Engine 29 ${S(ours.median)} against the host's go build + one layer ${S(v.host.median)} (${rounds(v.perRound.vsHost)}); podman 4.3 ${S(v.contenders['podman-ours'].median)} (${v.podmanVsHost.toFixed(2)}×)`,
+  );
+  add(
+    "Docker rebuild ≤ 10 % of seed (b)'s (issue 17)",
+    '≤ 10 %',
+    P(v.vsSeedB),
+    v.vsSeedB <= 0.1,
+    `seed (b) on the same engine ${S(v.contenders['docker-seed-b'].median)} (${rounds(v.perRound.vsSeedB)})`,
+  );
+  const stale = Object.entries(v.contenders).filter(([, c]) => c.stale);
+  add(
+    'every Docker rebuild ships the edited code',
+    'no stale image',
+    stale.length ? stale.map(([id, c]) => `${id}: ${c.stale}/${c.n} stale`).join(', ') : 'none stale',
+    !ours.stale,
+  );
+}
+
 /** Issue 5's scaffold targets for both bins, and issue 12's --help and first-install targets. */
 function scaffoldTargets(v, add) {
   const why =
@@ -92,6 +119,7 @@ export function targets(r) {
   const s = r.sections;
   if (s.sizes) sizeTargets(s.sizes.rows, add);
   if (s.rebuild) rebuildTargets(s.rebuild, add);
+  if (s['rebuild-docker']) rebuildDockerTargets(s['rebuild-docker'], add);
   if (s.scaffold) scaffoldTargets(s.scaffold, add);
   if (s.service) {
     const st = s.service.starts.ours.median;

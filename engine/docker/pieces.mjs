@@ -51,9 +51,10 @@ async function moduleFor(p) {
   const main = p.inEngineModule ? { name: 'docker-engine', ...MOBY } : p;
   const members = p.inEngineModule ? PIECES.filter((x) => x.inEngineModule) : [p];
   const requires = [...new Map(members.map((x) => [x.module, x.version])).entries()];
+  const sources = Object.assign({}, ...members.map((x) => x.sources ?? {}));
   const dir = path.join(E2E_ROOT, 'src', `${main.name}-${main.version}`);
   const stamp = path.join(dir, '.requires');
-  const want = JSON.stringify(requires);
+  const want = JSON.stringify({ requires, sources });
   if ((await fsp.readFile(stamp, 'utf8').catch(() => '')) !== want) {
     await fsp.rm(dir, { recursive: true, force: true });
     await fsp.mkdir(dir, { recursive: true });
@@ -63,6 +64,10 @@ async function moduleFor(p) {
     if (mod.Replace?.length)
       throw new Error(`${main.module}@${main.version} has replace directives: build it another way`);
     await fsp.writeFile(path.join(dir, 'go.mod'), `module go-minimal.local/${main.name}\n\ngo ${mod.Go}\n`);
+    for (const [file, text] of Object.entries(sources)) {
+      await fsp.mkdir(path.dirname(path.join(dir, file)), { recursive: true });
+      await fsp.writeFile(path.join(dir, file), text);
+    }
     await go(
       [
         'mod',
@@ -133,8 +138,11 @@ export async function ensurePiece(name) {
   );
 }
 
-/** The pieces the suite needs, in build order (dockerd first: containerd then reuses its cache). */
-export const SUITE_PIECES = ['dockerd', 'containerd', 'dockerfile-frontend', 'buildx', 'compose', 'registry'];
+/**
+ * The pieces the suite needs, in build order: dockerd first (the others of the engine module then
+ * reuse its compiled packages), compose last (a build list of its own).
+ */
+export const SUITE_PIECES = ['dockerd', 'containerd', 'dockerfile-frontend', 'buildx', 'registry', 'compose'];
 
 /**
  * Builds every piece the suite needs, one after another (2 cores: go build is parallel inside).
