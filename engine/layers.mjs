@@ -8,7 +8,7 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { exec } from './exec.mjs';
 
-/** @typedef {{ name: string, type: 'file' | 'dir' | 'other', size: number }} TarEntry */
+/** @typedef {{ name: string, type: 'file' | 'dir' | 'other', size: number, mtime: number }} TarEntry */
 
 /**
  * The entries of a tar archive (ustar, GNU long names and pax headers skipped over), with where
@@ -34,7 +34,9 @@ export function tarEntries(buf) {
     const name = longName || (prefix ? `${prefix}/${field(0, 100)}` : field(0, 100));
     longName = '';
     const type = flag === '0' || flag === '' || flag === '7' ? 'file' : flag === '5' ? 'dir' : 'other';
-    out.push({ name, type, size, offset });
+    // The ustar mtime (seconds); a pax header may carry a finer one, which these checks need not.
+    const mtime = parseInt(field(136, 12).trim() || '0', 8);
+    out.push({ name, type, size, mtime, offset });
   }
   return out;
 }
@@ -84,6 +86,7 @@ export async function dockerImageEntries(ref, platform = HOST_PLATFORM) {
             name: p,
             type: e.type,
             size: e.size,
+            mtime: e.mtime,
             ...(e.type === 'file' ? { data: data.subarray(e.offset, e.offset + e.size) } : {}),
           });
       }
