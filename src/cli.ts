@@ -158,6 +158,8 @@ async function update(folder: string, options: Record<string, unknown>): Promise
       yes: options.yes === true,
       preset: options.preset as string | undefined,
       allowDirty: options.allowDirty === true,
+      set: options.set as string[] | undefined,
+      json: options.json === true,
       log: (line) => process.stdout.write(`${line}\n`),
     });
   } catch (error) {

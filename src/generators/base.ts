@@ -44,6 +44,7 @@ import {
 } from '../options/preset.js';
 import type { Provenance } from '../options/provenance.js';
 import { checkStoredEntry } from '../options/schema.js';
+import { LockedError } from '../messages/errors.js';
 
 /** Re-exported for the generators (its home is io/paths.ts). */
 export { CONFIG_FILE };
@@ -257,8 +258,11 @@ export abstract class OptionsGenerator extends Generator<Partial<Answers>, GenOp
       if (flag !== undefined) {
         value = checkOption(name, flag, { kind: 'flag' });
         if (locked && value !== preset!.defaults[name]) {
-          throw new OptionError(
+          throw new LockedError(
             `--${kebab(name)} is locked to ${JSON.stringify(preset!.defaults[name])} by ${preset!.file}: drop the flag, or change the preset.`,
+            name,
+            preset!.defaults[name],
+            preset!.file,
           );
         }
       } else if (locked) value = preset!.defaults[name];

@@ -30,6 +30,8 @@ export interface Flag {
   value?: string;
   /** A table boolean: `--no-<flag>` sets it false (shown as `--[no-]<flag>`). */
   negatable?: boolean;
+  /** Repeatable (`--set a=1 --set b=2`): its value is the list. */
+  multiple?: boolean;
   help: string;
   /** Accepted for released command lines only: the one-line note a run prints (not in the help). */
   deprecated?: string;
@@ -54,6 +56,7 @@ export function flagsOf(generator: CommandName): Flag[] {
       short: spec.alias,
       value: 'value' in spec ? spec.value : undefined,
       negatable: 'negatable' in spec ? spec.negatable : undefined,
+      multiple: 'multiple' in spec ? spec.multiple : undefined,
       help: `${spec.description}.`,
       deprecated: 'deprecated' in spec ? deprecationNote(name, spec.deprecated, generator) : undefined,
     }));
@@ -185,7 +188,13 @@ export function parseFlags(args: string[], generator: CommandName): ParsedFlags 
     help: { type: 'boolean', short: 'h' },
     version: { type: 'boolean', short: 'v' },
   };
-  for (const f of flags) config[f.flag] = { type: f.type, ...(f.short ? { short: f.short } : {}) };
+  for (const f of flags)
+    config[f.flag] = {
+      type: f.type,
+      ...(f.short ? { short: f.short } : {}),
+      ...(f.multiple ? { multiple: true } : {}),
+    };
+  const repeatable = new Set(flags.filter((f) => f.multiple).map((f) => f.flag));
   let parsed;
   try {
     parsed = parseArgs({
@@ -201,7 +210,7 @@ export function parseFlags(args: string[], generator: CommandName): ParsedFlags 
   }
   const seen = new Map<string, string>();
   for (const token of parsed.tokens) {
-    if (token.kind !== 'option') continue;
+    if (token.kind !== 'option' || repeatable.has(token.name)) continue;
     const earlier = seen.get(token.name);
     if (earlier !== undefined) {
       throw new UsageError(

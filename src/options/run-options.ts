@@ -40,6 +40,22 @@ export const RUN_OPTIONS = {
     for: ['update'],
     description: 'Write nothing; exit 0 when up to date, 1 when an update would change files (listed)',
   },
+  set: {
+    type: 'string',
+    alias: undefined,
+    for: ['update'],
+    multiple: true,
+    value: '<option>=<value>',
+    description:
+      'Change a stored answer through the merge (repeatable): the new version renders with it, your edits are kept (--set base=distroless); refused where the preset locks the option',
+  },
+  json: {
+    type: 'boolean',
+    alias: undefined,
+    for: ['update'],
+    description:
+      'With --check: print one JSON object (project, current and available versions, each file that would change and how) instead of text',
+  },
   allowDirty: {
     type: 'boolean',
     alias: undefined,
@@ -63,6 +79,8 @@ export const RUN_OPTIONS = {
     for: readonly CommandName[];
     value?: string;
     negatable?: boolean;
+    /** Repeatable: every value is kept, in order. */
+    multiple?: boolean;
     description: string;
     /**
      * Commands that still accept the flag only so that released command lines keep working: why

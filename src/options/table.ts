@@ -233,7 +233,8 @@ export function optionHelp(name: AnswerName, style: 'help' | 'schema'): string {
 export { CONFIG_FILE };
 
 /** Where a raw value came from, for error messages. */
-export type Source = { kind: 'flag' } | { kind: 'file'; file: string } | { kind: 'prompt' } | { kind: 'default' };
+export type Source =
+  { kind: 'flag' } | { kind: 'set' } | { kind: 'file'; file: string } | { kind: 'prompt' } | { kind: 'default' };
 
 export { OptionError };
 
@@ -250,11 +251,13 @@ export function formatOptionError(name: AnswerName, raw: unknown, hint: string, 
   const where =
     source.kind === 'flag'
       ? `--${kebab(name)} ${describeValue(raw)}`
-      : source.kind === 'file'
-        ? `${name} ${describeValue(raw)} in ${source.file}`
-        : source.kind === 'default'
-          ? `${name} ${describeValue(raw)} (the default, from the folder or the code)`
-          : `${name} ${describeValue(raw)}`;
+      : source.kind === 'set'
+        ? `--set ${kebab(name)}=${describeValue(raw)}`
+        : source.kind === 'file'
+          ? `${name} ${describeValue(raw)} in ${source.file}`
+          : source.kind === 'default'
+            ? `${name} ${describeValue(raw)} (the default, from the folder or the code)`
+            : `${name} ${describeValue(raw)}`;
   return `Invalid ${where}: ${hint}.`;
 }
 

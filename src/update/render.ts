@@ -21,7 +21,8 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
 import { Writable } from 'node:stream';
-import { CONFIG_FILE, OptionError, type GeneratorName } from '../options/table.js';
+import { CONFIG_FILE, OptionError, kebab, type GeneratorName } from '../options/table.js';
+import { quoteValue } from '../messages/quote.js';
 import { listFiles } from './files.js';
 
 /** A generator to run: a class already loaded (this package), or a package folder to load it from. */
@@ -41,6 +42,8 @@ export interface RenderInput {
   preset?: string;
   /** What the messages call this render: "the base (generator-go-minimal 0.1.0)". */
   label: string;
+  /** Answers given as flags (update's --set): over the stored ones, checked against the preset's locks. */
+  options?: Record<string, unknown>;
 }
 
 /** Where a package keeps a generator: built (dist/generators), the yeoman layouts, or the root. */
@@ -141,10 +144,18 @@ export async function renderProject(
       });
     }
     try {
-      const options: Record<string, unknown> = { yes: true, skipInstall: true };
+      const options: Record<string, unknown> = { ...input.options, yes: true, skipInstall: true };
       if (input.preset) options.preset = input.preset;
       await env.run([namespace], options);
     } catch (error) {
+      // A --set value the preset locks: said as the user wrote it (by name: any copy of the package).
+      const locked = error as { name?: string; option?: string; locked?: unknown; file?: string };
+      if (locked.name === 'LockedError' && locked.option) {
+        const given = input.options?.[locked.option];
+        throw new OptionError(
+          `Refused --set ${kebab(locked.option)}=${quoteValue(given)}: ${locked.option} is locked to ${quoteValue(locked.locked)} by ${locked.file}; change the preset to change it.`,
+        );
+      }
       const why = (error as Error).message.split('\n')[0];
       throw new OptionError(`${input.label} could not render the project from its ${CONFIG_FILE}: ${why}`);
     }

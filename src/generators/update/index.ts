@@ -57,6 +57,8 @@ export default class UpdateGenerator extends Generator {
       yes: given('yes') === true,
       preset: given('preset') as string | undefined,
       allowDirty: given('allowDirty') === true,
+      set: given('set') as string | string[] | undefined,
+      json: given('json') === true,
       log: (line) => this.log(line),
     });
   }
