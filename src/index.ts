@@ -11,6 +11,7 @@
 export { default as AppGenerator } from './generators/app/index.js';
 export { default as DockerGenerator } from './generators/docker/index.js';
 export { default as UpdateGenerator } from './generators/update/index.js';
+export { default as BackstageGenerator } from './generators/backstage/index.js';
 export { runUpdate, type UpdateOptions } from './update/index.js';
 export { OptionsGenerator, type GenOptions, type FileEntry } from './generators/base.js';
 export {

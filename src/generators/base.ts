@@ -21,6 +21,7 @@ import { deprecationNotes, flagsOf, givenOption, helpText } from '../options/fla
 import {
   CONFIG_FILE,
   OPTIONS,
+  applies,
   checkOption,
   describeValue,
   storedAnswers,
@@ -212,6 +213,14 @@ export abstract class OptionsGenerator extends Generator<Partial<Answers>, GenOp
   }
 
   /**
+   * The preset this generator applies (a team generator's own object, --preset, or a found one),
+   * for a Backstage template of it (go-minimal backstage): read, not used to run.
+   */
+  templatePreset(): Preset | undefined {
+    return this.loadPreset();
+  }
+
+  /**
    * Stores the answers and what generated them (provenance.ts) in `.yo-rc.json`: the package
    * (a team generator's own), its version, this generator, the preset's identity.
    */
@@ -253,6 +262,15 @@ export abstract class OptionsGenerator extends Generator<Partial<Answers>, GenOp
     const stored = checkStoredEntry(this.fs.readJSON(this.config.path), this.config.name ?? '', CONFIG_FILE);
     for (const name of names) {
       const flag = this.given(name);
+      if (!applies(name, this.answers)) {
+        const other = OPTIONS[name].onlyWith!;
+        if (flag !== undefined) {
+          throw new OptionError(
+            `--${kebab(name)} is used only with --${kebab(other)}: add --${kebab(other)}, or drop --${kebab(name)}.`,
+          );
+        }
+        continue;
+      }
       const locked = preset?.locked.includes(name);
       let value: unknown;
       if (flag !== undefined) {
@@ -299,6 +317,7 @@ export abstract class OptionsGenerator extends Generator<Partial<Answers>, GenOp
         type: spec.prompt.type,
         name,
         message: spec.prompt.message,
+        when: (soFar: Partial<Answers>) => applies(name, { ...this.answers, ...soFar }),
         choices: choices[name] ?? (spec.choices ? [...spec.choices] : undefined),
         default: (soFar: Partial<Answers>) => {
           try {
@@ -313,8 +332,12 @@ export abstract class OptionsGenerator extends Generator<Partial<Answers>, GenOp
       };
     });
     const given = (await this.prompt(questions as never)) as Record<string, unknown>;
-    for (const name of missing) {
-      (this.answers as Record<string, unknown>)[name] = checkOption(name, given[name], { kind: 'prompt' });
+    for (const name of names) {
+      // An answer that no longer means anything (owner, after "no" to backstage) is dropped.
+      if (!applies(name, { ...this.answers, ...given })) delete (this.answers as Record<string, unknown>)[name];
+      else if (missing.includes(name)) {
+        (this.answers as Record<string, unknown>)[name] = checkOption(name, given[name], { kind: 'prompt' });
+      }
     }
     this.checkCombinations();
   }

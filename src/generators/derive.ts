@@ -112,6 +112,44 @@ export interface TemplateData extends Answers {
    * `null`, `1e3`, `0x1f` or `08` is a string, whichever YAML version (1.1 or 1.2) reads it.
    */
   yaml: { name: string; k8sName: string; devImage: string };
+  /** With backstage: catalog-info.yaml's and mkdocs.yml's values, YAML-quoted where they are scalars. */
+  catalog?: CatalogData;
+}
+
+/** The API description file a project may have (issue 18's --openapi writes it): catalog-info.yaml's API entity. */
+export const API_DESCRIPTION = 'api/openapi.yaml';
+
+export interface CatalogData {
+  description: string;
+  /** `url:https://<module path without its /vN>/`: where the code is, for Backstage's source links. */
+  sourceLocation: string;
+  lifecycle: string;
+  owner: string;
+  /** Undefined when the Component belongs to no System. */
+  system?: string;
+  /** The API description's path when the project has one: the Component provides that API. */
+  api?: string;
+  apiDescription: string;
+  /** docs/index.md's first paragraph. */
+  summary: string;
+}
+
+/** The repository a module path names: the path without a major-version suffix (`/v2`). */
+export const repositoryOf = (modulePath: string): string => modulePath.replace(/\/v[0-9]+$/, '');
+
+/** catalog-info.yaml's values (backstage on), or undefined. */
+export function catalogData(answers: Answers, apiDescription?: string): CatalogData | undefined {
+  if (!answers.backstage) return undefined;
+  return {
+    description: yamlString(`A Go HTTP service on the standard library, in a ${answers.base} image`),
+    sourceLocation: yamlString(`url:https://${repositoryOf(answers.modulePath)}/`),
+    lifecycle: yamlString(answers.lifecycle),
+    owner: yamlString(answers.owner),
+    system: answers.system ? yamlString(answers.system) : undefined,
+    api: apiDescription,
+    apiDescription: yamlString(`The HTTP API of ${answers.name} (${apiDescription ?? ''})`),
+    summary: `A small HTTP service written with Go's standard library only (module \`${answers.modulePath}\`, Go ${answers.goVersion}), owned by \`${answers.owner}\`.`,
+  };
 }
 
 /** A YAML string scalar, always double-quoted (JSON's string syntax is YAML's double-quoted style). */
@@ -124,6 +162,8 @@ export interface ProjectFacts {
   loadsLocation?: boolean;
   dockerignoreOwn?: string;
   embedKeep?: string[];
+  /** The project's API description (API_DESCRIPTION) when it has one. */
+  apiDescription?: string;
 }
 
 /** Does the image need Go's embedded time-zone data? distroless ships /usr/share/zoneinfo; scratch and alpine do not. */
@@ -165,6 +205,7 @@ export function templateData(answers: Answers, project: ProjectFacts = {}): Temp
       k8sName: yamlString(kubernetesName(answers.name)),
       devImage: yamlString(`${answers.name}:dev`),
     },
+    catalog: catalogData(answers, project.apiDescription),
   };
 }
 

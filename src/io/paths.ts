@@ -32,6 +32,16 @@ export function packageRoot(): string {
   }
 }
 
+/** The package a file belongs to: the nearest folder above it with a package.json (a team generator's too). */
+export function packageFolderOf(file: string): string {
+  let dir = dirname(file);
+  while (dir !== dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    dir = dirname(dir);
+  }
+  throw new Error(`no package.json above ${file}`);
+}
+
 /** dist/generators/<name>/index.js */
 export function generatorPath(name: string): string {
   return join(packageRoot(), 'dist', 'generators', name, 'index.js');

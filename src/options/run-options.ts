@@ -6,18 +6,23 @@ export const RUN_OPTIONS = {
   yes: {
     type: 'boolean',
     alias: 'y',
-    for: ['app', 'docker', 'update'],
+    for: ['app', 'docker', 'update', 'backstage'],
     description: 'Accept defaults for every unanswered question: no prompt at all',
   },
   preset: {
     type: 'string',
     alias: undefined,
-    for: ['app', 'docker', 'update'],
+    for: ['app', 'docker', 'update', 'backstage'],
     value: '<file>',
     description:
       'A team preset file (JSON): defaults, locked options, templatesDir. Default: .go-minimal.json in the folder, a parent or ~',
   },
-  force: { type: 'boolean', alias: 'f', for: ['app', 'docker'], description: 'Overwrite existing files that differ' },
+  force: {
+    type: 'boolean',
+    alias: 'f',
+    for: ['app', 'docker', 'backstage'],
+    description: 'Overwrite existing files that differ',
+  },
   skipInstall: {
     type: 'boolean',
     alias: undefined,

@@ -17,6 +17,7 @@ import {
   CONFIG_FILE,
   OPTIONS,
   OptionError,
+  applies,
   checkOption,
   folderNameOf,
   kebab,
@@ -116,7 +117,7 @@ async function askNewOptions(
   folder: string,
   yes: boolean,
 ): Promise<Record<string, unknown>> {
-  const missing = storedNames(generator).filter((name) => answers[name] === undefined);
+  const missing = storedNames(generator).filter((name) => answers[name] === undefined && applies(name, answers));
   if (missing.length === 0 || yes || !process.stdin.isTTY) return answers;
   const rl = createInterface({ input: process.stdin, output: process.stdout });
   // Ctrl-C at a question: nothing is written before the questions are answered.
@@ -127,6 +128,7 @@ async function askNewOptions(
   const result = { ...answers };
   try {
     for (const name of missing) {
+      if (!applies(name, result)) continue;
       const spec = OPTIONS[name] as OptionSpec<unknown>;
       const fallback = spec.default({ folderName: folderNameOf(folder), answers: result, localGoMinor });
       for (;;) {

@@ -47,7 +47,7 @@ export interface RenderInput {
 }
 
 /** Where a package keeps a generator: built (dist/generators), the yeoman layouts, or the root. */
-function generatorFile(packagePath: string, generator: GeneratorName): string {
+export function generatorFile(packagePath: string, generator: GeneratorName): string {
   const candidates = [
     `dist/generators/${generator}`,
     `generators/${generator}`,

@@ -4,21 +4,10 @@
  * line, `export { UpdateGenerator as default } from 'generator-go-minimal';` in its
  * generators/update/index.js: the base and "theirs" are then rendered by its own package.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import Generator from 'yeoman-generator';
 import { flagsOf, givenOption, helpText } from '../../options/flags.js';
 import { runUpdate } from '../../update/index.js';
-
-/** The package a generator file belongs to: the nearest folder above it with a package.json. */
-function packageRoot(file: string): string {
-  let dir = dirname(file);
-  while (dir !== dirname(dir)) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    dir = dirname(dir);
-  }
-  throw new Error(`no package.json above ${file}`);
-}
+import { packageFolderOf } from '../../io/paths.js';
 
 export default class UpdateGenerator extends Generator {
   constructor(args: string[], opts: Generator['options']) {
@@ -43,7 +32,7 @@ export default class UpdateGenerator extends Generator {
 
   async default(): Promise<void> {
     const given = (name: string) => givenOption(this.options as Record<string, unknown>, name);
-    const packagePath = packageRoot(this.resolved);
+    const packagePath = packageFolderOf(this.resolved);
     process.exitCode = await runUpdate({
       folder: ((this.options as Record<string, unknown>).folder as string | undefined) ?? this.destinationRoot(),
       running: {
