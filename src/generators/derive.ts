@@ -1,7 +1,7 @@
 /**
  * Values derived from the answers, computed here (and unit-tested) so templates only print them.
  */
-import { USES, type ActionName } from '../image/ci.js';
+import { USES, conflictMarkerCheck, type ActionName } from '../image/ci.js';
 import { CI_IMAGES, builderImage, finalImage } from '../image/images.js';
 import { APP_OPTION_NAMES, kebab, type AnswerName, type Answers } from '../options/table.js';
 
@@ -98,6 +98,8 @@ export interface TemplateData extends Answers {
   /** Each pinned action's `uses:` value (ci.ts). */
   uses: Readonly<Record<ActionName, string>>;
   ciImages: typeof CI_IMAGES;
+  /** The conflict-marker step's script lines, per CI (ci.ts). */
+  conflictCheck: { github: string[]; plain: string[] };
   shutdownDelaySeconds: number;
   shutdownTimeoutSeconds: number;
   requestTimeoutSeconds: number;
@@ -192,6 +194,7 @@ export function templateData(answers: Answers, project: ProjectFacts = {}): Temp
     goMinor: answers.goVersion.split('.').slice(0, 2).join('.'),
     uses: USES,
     ciImages: CI_IMAGES,
+    conflictCheck: { github: conflictMarkerCheck('github'), plain: conflictMarkerCheck('plain') },
     shutdownDelaySeconds: SHUTDOWN_DELAY_SECONDS,
     shutdownTimeoutSeconds: SHUTDOWN_TIMEOUT_SECONDS,
     requestTimeoutSeconds: REQUEST_TIMEOUT_SECONDS,
