@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CLI, FIXTURES } from './helpers/generate.mjs';
 import { parseSet } from '../dist/update/index.js';
+import { pendingMigrations } from '../dist/update/migrations.js';
 
 /** @param {string[]} args */
 const cli = (args) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', stdin: 'ignore' });
@@ -128,5 +129,22 @@ describe('update --check --json', () => {
     const r = cli(['update', generated(), '--json']);
     assert.equal(r.status, 2);
     assert.equal(r.stderr, 'go-minimal: --json goes with --check: add --check, or drop --json.\n');
+  });
+});
+
+describe("a team generator's migrations (pendingMigrations)", () => {
+  const m = (/** @type {string} */ version, /** @type {string} */ name) => ({ version, name, run: () => {} });
+  const list = [m('1.2.0', 'c'), m('1.1.0', 'b'), m('1.0.0', 'a'), m('1.1.0', 'b2'), m('2.0.0', 'd')];
+  const names = (/** @type {{ name: string }[]} */ l) => l.map((x) => x.name);
+  it('those after the recorded version up to this one, in version order (then as declared)', () => {
+    assert.deepEqual(names(pendingMigrations(list, '1.0.0', '1.2.0', [])), ['b', 'b2', 'c']);
+  });
+  it('once: a name already recorded in .yo-rc.json never runs again', () => {
+    assert.deepEqual(names(pendingMigrations(list, '1.0.0', '1.2.0', ['b', 'c'])), ['b2']);
+  });
+  it('a migration without a release version, a name or a function, or a name twice, is one line', () => {
+    assert.throws(() => pendingMigrations([m('latest', 'x')], '1.0.0', '1.1.0', []), /Invalid migration "x"/);
+    assert.throws(() => pendingMigrations([{ version: '1.1.0', name: 'x' }], '1.0.0', '1.1.0', []), /run function/);
+    assert.throws(() => pendingMigrations([m('1.1.0', 'x'), m('1.2.0', 'x')], '1.0.0', '2.0.0', []), /named "x"/);
   });
 });

@@ -35,7 +35,8 @@ import { checkStoredEntry } from '../options/schema.js';
 import { applyPlan } from './apply.js';
 import { uncommitted } from './git.js';
 import { runChecks, type CheckResult } from './checks.js';
-import { migrate } from './migrations.js';
+import { migrate, pendingMigrations, type TeamMigration } from './migrations.js';
+import { mergedTree } from './tree.js';
 import { CHANGES, planUpdate, type FilePlan } from './plan.js';
 import { renderProject, type GeneratorRef } from './render.js';
 import { basePackage, type PackageInfo } from './source.js';
@@ -60,6 +61,8 @@ export interface UpdateOptions {
   set?: string | readonly string[];
   /** With check: one JSON object on stdout instead of the text. */
   json?: boolean;
+  /** The team generator's migrations (its update generator's `static migrations`). */
+  migrations?: readonly TeamMigration[];
   /** The environment of the checks (PATH, DOCKER, the engine's settings). */
   env?: NodeJS.ProcessEnv;
   log: (line: string) => void;
@@ -251,7 +254,43 @@ async function plan(o: UpdateOptions, folder: string, project: Project) {
   });
   const labels = { yours: 'yours', base: base.label, theirs: theirsLabel };
   const files = planUpdate(baseFiles, theirsFiles, (path) => readYours(folder, path), labels);
-  return { files, stored, theirsLabel, notes };
+  return { files, stored, theirsLabel, notes, baseFiles, theirsFiles, labels };
+}
+
+/**
+ * Runs the team generator's pending migrations, in order, on the merged tree (tree.ts); returns
+ * the plan with what they changed. A migration that throws stops the update: nothing is written.
+ */
+async function runMigrations(
+  o: UpdateOptions,
+  folder: string,
+  planned: Awaited<ReturnType<typeof plan>>,
+  pending: readonly TeamMigration[],
+): Promise<FilePlan[]> {
+  if (pending.length === 0) return planned.files;
+  const { tree, changes } = mergedTree({
+    folder,
+    plan: planned.files,
+    base: planned.baseFiles,
+    theirs: planned.theirsFiles,
+    labels: planned.labels,
+    readYours: (path) => readYours(folder, path),
+  });
+  for (const m of pending) {
+    try {
+      await m.run(tree);
+    } catch (error) {
+      if (error instanceof OptionError) throw error;
+      const why = (error as Error).message?.split('\n')[0] ?? String(error);
+      throw new OptionError(`Migration ${quoteValue(m.name)} (${m.version}) failed: ${why}; nothing was written.`);
+    }
+    const note = `migration ${m.name} (${m.version}) ran on the merged tree`;
+    planned.notes.push(note);
+    o.log(`  ${note}`);
+  }
+  const byPath = new Map(planned.files.map((p) => [p.path, p]));
+  for (const change of changes()) byPath.set(change.path, change);
+  return [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 /** `--check --json`'s object: what fleet tooling reads (docs/updates.md). */
@@ -294,7 +333,11 @@ export async function runUpdate(options: UpdateOptions): Promise<number> {
   const project = readEntry(folder, o.running.name);
   parseSet(o.set, project.generator);
   refuseEarly(o, folder, project);
-  const { files, stored, theirsLabel, notes } = await plan(o, folder, project);
+  const planned = await plan(o, folder, project);
+  const { stored, theirsLabel, notes } = planned;
+  const done = Array.isArray(project.entry.migrations) ? (project.entry.migrations as string[]) : [];
+  const pending = pendingMigrations(o.migrations ?? [], project.version, o.running.version, done);
+  const files = await runMigrations(o, folder, planned, pending);
   for (const p of files)
     if (p.action !== 'unchanged') o.log(`  ${VERB[p.action].padEnd(12)} ${p.path}${p.note ? ` (${p.note})` : ''}`);
   const changes = files.filter((p) => CHANGES.has(p.action));
@@ -318,6 +361,7 @@ export async function runUpdate(options: UpdateOptions): Promise<number> {
     generator: project.generator,
     generatorPackage: project.namespace,
     generatorVersion: o.running.version,
+    ...(done.length + pending.length > 0 ? { migrations: [...done, ...pending.map((m) => m.name)] } : {}),
   };
   applyPlan(
     folder,

@@ -25,7 +25,8 @@ export default class BackstageGenerator extends Generator {
 
   constructor(args: string[], opts: Generator['options']) {
     // Written by our own rules (writeFileAtomic, checked first), not through yeoman's commit.
-    super(args, opts, { customInstallTask: true, customCommitTask: true });
+    // inheritTasks: a team generator that extends this class (to declare migrations) runs its steps.
+    super(args, opts, { customInstallTask: true, customCommitTask: true, inheritTasks: true });
     for (const f of flagsOf('backstage')) {
       this.option(f.flag, {
         type: f.type === 'boolean' ? Boolean : String,
