@@ -84,6 +84,18 @@ const STAMP = `{ version: '1.2.0', name: 'stamp', run: (tree) => tree.write('MIG
 const CONTRIBUTING = (/** @type {string} */ reviews) =>
   `# Contributing to <%= name %>\n\nOpen an issue first.\nReviews: ${reviews}.\n`;
 
+/** Runs a team package's generator (app or update) in dir, as yo would. @param {string} dir */
+const inFolder = (dir) => (/** @type {string} */ pkg, /** @type {string} */ gen, /** @type {object} */ options) =>
+  node([
+    '--input-type=module',
+    '-e',
+    RUN_ENV,
+    join(pkg, `generators/${gen}/index.js`),
+    `acme-go:${gen}`,
+    dir,
+    JSON.stringify(options),
+  ]);
+
 describe("a team generator's migrations: 1.0.0 → 1.2.0 with a file rename", () => {
   it('run once, in order, on the merged tree; recorded in .yo-rc.json', async () => {
     const root = mkdtempSync(join(tmpdir(), 'gm-mig-'));
@@ -92,16 +104,7 @@ describe("a team generator's migrations: 1.0.0 → 1.2.0 with a file rename", ()
     const v12 = teamPackage(root, '1.2.0', '', { ...moved, update: updateWith(`[${STAMP}, ${MOVE}]`) });
     const dir = join(root, 'svc');
     mkdirSync(dir);
-    const run = (/** @type {string} */ pkg, /** @type {string} */ gen, /** @type {object} */ options) =>
-      node([
-        '--input-type=module',
-        '-e',
-        RUN_ENV,
-        join(pkg, `generators/${gen}/index.js`),
-        `acme-go:${gen}`,
-        dir,
-        JSON.stringify(options),
-      ]);
+    const run = inFolder(dir);
     const gen = await run(v1, 'app', { yes: true, skipInstall: true, goVersion: '1.26' });
     assert.equal(gen.code, 0, gen.all);
     const edited = readFileSync(join(dir, 'CONTRIBUTING.md'), 'utf8').replace(
@@ -137,16 +140,7 @@ describe("a team generator's migrations: 1.0.0 → 1.2.0 with a file rename", ()
     });
     const dir = join(root, 'svc');
     mkdirSync(dir);
-    const run = (/** @type {string} */ pkg, /** @type {string} */ gen, /** @type {object} */ options) =>
-      node([
-        '--input-type=module',
-        '-e',
-        RUN_ENV,
-        join(pkg, `generators/${gen}/index.js`),
-        `acme-go:${gen}`,
-        dir,
-        JSON.stringify(options),
-      ]);
+    const run = inFolder(dir);
     assert.equal((await run(v1, 'app', { yes: true, skipInstall: true, goVersion: '1.26' })).code, 0);
     writeFileSync(
       join(dir, 'CONTRIBUTING.md'),
