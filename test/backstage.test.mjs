@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import YAML from 'yaml';
-import { CLI, FIXTURES, ROOT } from './helpers/generate.mjs';
+import { APP, CLI, FIXED, FIXTURES, ROOT, helpers, ttyInSuite } from './helpers/generate.mjs';
 import { OPTIONS, optionNames } from '../dist/options/table.js';
 
 /** @param {string[]} args */
@@ -146,5 +146,64 @@ describe('--backstage', () => {
       assert.equal(r.stderr.trim().split('\n').length, 1);
       assert.ok(!existsSync(dir), args.join(' '));
     }
+  });
+});
+
+describe('--backstage through update', () => {
+  /** @param {string[]} args */
+  const project = (args) => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'gm-bsu-')), 'svc');
+    const r = cli([dir, '--yes', '--skip-install', '--go-version', '1.26', ...args]);
+    assert.equal(r.status, 0, r.stderr);
+    return dir;
+  };
+  it('--set backstage=true --set owner=… brings a service into the catalog: the three files added', () => {
+    const dir = project([]);
+    const r = cli(['update', dir, '--no-verify', '--set', 'backstage=true', '--set', 'owner=group:default/platform']);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    for (const f of ['catalog-info.yaml', 'mkdocs.yml', 'docs/index.md'])
+      assert.match(r.stdout, new RegExp(`added\\s+${f}`));
+    assert.match(readFileSync(join(dir, 'catalog-info.yaml'), 'utf8'), /owner: "group:default\/platform"/);
+  });
+  it("a project with api/openapi.yaml is up to date: the update's renders see the API too", () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'gm-bsu-')), 'svc');
+    mkdirSync(join(dir, 'api'), { recursive: true });
+    writeFileSync(join(dir, 'api/openapi.yaml'), 'openapi: 3.1.0\n');
+    const gen = cli([dir, '--yes', '--skip-install', '--backstage', '--owner', 'team-a']);
+    assert.equal(gen.status, 0, gen.stderr);
+    assert.match(readFileSync(join(dir, 'catalog-info.yaml'), 'utf8'), /providesApis:/);
+    const r = cli(['update', dir, '--check']);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /Up to date/);
+  });
+});
+
+describe('--backstage, asked', () => {
+  ttyInSuite();
+  it('"no" asks no owner, system or lifecycle, and stores none', async () => {
+    const asked = [];
+    const r = await helpers
+      .run(APP)
+      .withOptions(/** @type {any} */ ({ skipInstall: true, ...FIXED }))
+      .withAnswers(
+        { backstage: false },
+        {
+          callback: (/** @type {any} */ answer, /** @type {any} */ { question }) => (asked.push(question.name), answer),
+        },
+      );
+    assert.ok(asked.includes('backstage'));
+    for (const name of ['owner', 'system', 'lifecycle']) assert.ok(!asked.includes(name), name);
+    const entry = JSON.parse(readFileSync(join(r.cwd, '.yo-rc.json'), 'utf8'))['generator-go-minimal'];
+    assert.deepEqual([entry.backstage, entry.owner], [false, undefined]);
+  });
+  it('"yes" asks them, and their answers reach catalog-info.yaml', async () => {
+    const r = await helpers
+      .run(APP)
+      .withOptions(/** @type {any} */ ({ skipInstall: true, ...FIXED }))
+      .withAnswers({ backstage: true, owner: 'group:default/platform', system: '', lifecycle: 'production' });
+    const text = readFileSync(join(r.cwd, 'catalog-info.yaml'), 'utf8');
+    assert.match(text, /owner: "group:default\/platform"/);
+    assert.match(text, /lifecycle: "production"/);
+    assert.doesNotMatch(text, /system:/);
   });
 });

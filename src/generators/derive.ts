@@ -4,6 +4,7 @@
 import { USES, conflictMarkerCheck, type ActionName } from '../image/ci.js';
 import { CI_IMAGES, builderImage, finalImage } from '../image/images.js';
 import { APP_OPTION_NAMES, kebab, type AnswerName, type Answers } from '../options/table.js';
+import { API_DESCRIPTION } from '../io/paths.js';
 
 /** Where the binary lives in the image. */
 export const BINARY_DIR = '/usr/local/bin';
@@ -118,8 +119,7 @@ export interface TemplateData extends Answers {
   catalog?: CatalogData;
 }
 
-/** The API description file a project may have (issue 18's --openapi writes it): catalog-info.yaml's API entity. */
-export const API_DESCRIPTION = 'api/openapi.yaml';
+export { API_DESCRIPTION };
 
 export interface CatalogData {
   description: string;

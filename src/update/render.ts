@@ -24,6 +24,7 @@ import { Writable } from 'node:stream';
 import { CONFIG_FILE, OptionError, kebab, type GeneratorName } from '../options/table.js';
 import { quoteValue } from '../messages/quote.js';
 import { listFiles } from './files.js';
+import { API_DESCRIPTION } from '../io/paths.js';
 
 /** A generator to run: a class already loaded (this package), or a package folder to load it from. */
 export type GeneratorRef =
@@ -95,12 +96,15 @@ function copyInput(project: string, to: string): void {
       if (e.isFile() && (goFile || MODULE_INPUTS.has(path))) copyIfFile(path);
     }
   };
-  const copyIfFile = (path: string): void => {
-    if (statSync(join(project, path), { throwIfNoEntry: false })?.isFile() !== true) return;
-    mkdirSync(dirname(join(to, path)), { recursive: true });
-    copyFileSync(join(project, path), join(to, path));
-  };
+  const copyIfFile = (path: string): void => copyFile(project, to, path);
   walk('');
+}
+
+/** Copies one regular file of the project into `to`, if there is one. */
+function copyFile(project: string, to: string, path: string): void {
+  if (statSync(join(project, path), { throwIfNoEntry: false })?.isFile() !== true) return;
+  mkdirSync(dirname(join(to, path)), { recursive: true });
+  copyFileSync(join(project, path), join(to, path));
 }
 
 /** A file's identity: a write through a temporary file and a rename gives it a new inode. */
@@ -122,6 +126,9 @@ export async function renderProject(
   try {
     mkdirSync(out);
     if (input.generator === 'docker') copyInput(input.project, out);
+    // The app generator reads one file of the project: an API description makes catalog-info.yaml
+    // provide the API (--backstage), in the renders as in the project.
+    else copyFile(input.project, out, API_DESCRIPTION);
     const before = new Map(listFiles(out).map((rel) => [rel, identity(join(out, rel))]));
     writeFileSync(join(out, CONFIG_FILE), `${JSON.stringify({ [input.namespace]: input.answers }, null, 2)}\n`);
     const { createEnv } = await import('yeoman-environment');
