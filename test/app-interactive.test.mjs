@@ -58,7 +58,7 @@ describe('prompts', () => {
       'lifecycle',
     ]);
     result.assertFileContent('go.mod', /^module example\.com\/asked\/v3$/m);
-    result.assertFileContent('catalog-info.yaml', /^  system: "system:default\/payments"$/m);
+    result.assertFileContent('catalog-info.yaml', /^ {2}system: "system:default\/payments"$/m);
     result.assertFileContent('Dockerfile', /^EXPOSE 6060$/m);
     result.assertJsonFileContent('.yo-rc.json', {
       'generator-go-minimal': { port: 6060, healthcheck: false, kubernetes: true, compose: true },
