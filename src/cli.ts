@@ -139,7 +139,10 @@ async function runGenerator(
   const env = createEnv({ cwd: target, stderr: quietStderr() as NodeJS.WriteStream });
   const namespace = `go-minimal:${generator}`;
   env.register(Generator, { namespace, resolved, packagePath });
-  await env.run([namespace], options);
+  // The backstage generator reads the app generator's preset: the class, so a bundle works too.
+  const given: Record<string, unknown> =
+    generator === 'backstage' ? { ...options, appGenerator: (await loadGenerator('app')).Generator } : options;
+  await env.run([namespace], given);
 }
 
 /**

@@ -94,6 +94,15 @@ await env.run(['acme-go:backstage'], {});`;
     assert.equal(t.spec.parameters[0].properties.port.default, 8443);
     assert.equal(t.metadata.name, 'acme-go-service');
   });
+  it('create-go-minimal (the bundle) writes the same template', () => {
+    const a = mkdtempSync(join(tmpdir(), 'gm-bst-'));
+    const b = mkdtempSync(join(tmpdir(), 'gm-bst-'));
+    assert.equal(cli(['backstage', a]).status, 0);
+    const bundle = join(ROOT, 'packages/create-go-minimal/dist/cli.js');
+    const r = spawnSync(process.execPath, [bundle, 'backstage', b], { encoding: 'utf8', stdin: 'ignore' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(readFileSync(join(b, 'template.yaml'), 'utf8'), readFileSync(join(a, 'template.yaml'), 'utf8'));
+  });
   it('an existing template.yaml that differs is kept unless --force', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gm-bst-'));
     writeFileSync(join(dir, 'template.yaml'), 'mine\n');
@@ -132,6 +141,25 @@ describe('--backstage', () => {
     assert.ok(existsSync(join(dir, 'mkdocs.yml')) && existsSync(join(dir, 'docs/index.md')));
     const off = project([]);
     for (const f of ['catalog-info.yaml', 'mkdocs.yml', 'docs/index.md']) assert.ok(!existsSync(join(off.dir, f)), f);
+  });
+  it('owner and system from the preset; a bad one is one line naming the preset file', () => {
+    const presets = mkdtempSync(join(tmpdir(), 'gm-bs-preset-'));
+    const good = join(presets, 'good.json');
+    writeFileSync(good, JSON.stringify({ backstage: true, owner: 'group:default/platform', system: 'payments' }));
+    const { dir, r } = project(['--preset', good]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(
+      readFileSync(join(dir, 'catalog-info.yaml'), 'utf8'),
+      /owner: "group:default\/platform"\n {2}system: "payments"/,
+    );
+    const bad = join(presets, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ backstage: true, owner: 'group:default/' }));
+    const refused = project(['--preset', bad]);
+    assert.equal(refused.r.status, 1);
+    assert.match(
+      refused.r.stderr,
+      /^go-minimal: Invalid owner "group:default\/" in .*bad\.json: use an entity reference/,
+    );
   });
   it('values the catalog would reject, and owner without --backstage, are one line each; nothing written', () => {
     for (const [args, message] of [

@@ -45,10 +45,16 @@ export default class BackstageGenerator extends Generator {
     return givenOption(this.options as Record<string, unknown>, name);
   }
 
-  /** The preset the package's app generator applies: created (not run) in this environment, then asked. */
+  /**
+   * The preset the package's app generator applies: created (not run) in this environment, then
+   * asked. The bin passes its app class (`appGenerator`): a bundle (create-go-minimal) has no
+   * generator files to load.
+   */
   private async _appPreset(packagePath: string, namespace: string): Promise<Preset | undefined> {
-    const file = generatorFile(packagePath, 'app');
-    this.env.register(file, { namespace, packagePath });
+    const given = (this.options as { appGenerator?: unknown }).appGenerator;
+    if (typeof given === 'function') {
+      this.env.register(given as never, { namespace, packagePath, resolved: this.resolved });
+    } else this.env.register(generatorFile(packagePath, 'app'), { namespace, packagePath });
     const preset = this._given('preset');
     const app = (await this.env.create(namespace, {
       generatorArgs: [],
@@ -58,7 +64,9 @@ export default class BackstageGenerator extends Generator {
   }
 
   async initializing(): Promise<void> {
-    const packageName = this.rootGeneratorName();
+    // The bundle is the same generator: the backend installs generator-go-minimal.
+    const own = this.rootGeneratorName();
+    const packageName = own === 'create-go-minimal' ? 'generator-go-minimal' : own;
     const namespace = appNamespace(packageName);
     const preset = await this._appPreset(packageFolderOf(this.resolved), namespace);
     if (preset?.templatesDir && preset.origin) {

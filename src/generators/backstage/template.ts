@@ -19,8 +19,7 @@ export interface TemplateSource {
 
 /** The yeoman namespace of a package's app generator: generator-acme-go → acme-go:app. */
 export function appNamespace(packageName: string): string {
-  const name = packageName === 'create-go-minimal' ? 'generator-go-minimal' : packageName;
-  return `${name.replace(/^(@[^/]+\/)?generator-/, '$1')}:app`;
+  return `${packageName.replace(/^(@[^/]+\/)?generator-/, '$1')}:app`;
 }
 
 /** A catalog entity name from a package name: letters, digits and '-' (the catalog's name rules). */
