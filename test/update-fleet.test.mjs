@@ -10,6 +10,7 @@ import { describe, it } from 'node:test';
 import { CLI, FIXTURES } from './helpers/generate.mjs';
 import { parseSet } from '../dist/update/index.js';
 import { pendingMigrations } from '../dist/update/migrations.js';
+import { mergedTree } from '../dist/update/tree.js';
 
 /** @param {string[]} args */
 const cli = (args) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', stdin: 'ignore' });
@@ -146,5 +147,49 @@ describe("a team generator's migrations (pendingMigrations)", () => {
     assert.throws(() => pendingMigrations([m('latest', 'x')], '1.0.0', '1.1.0', []), /Invalid migration "x"/);
     assert.throws(() => pendingMigrations([{ version: '1.1.0', name: 'x' }], '1.0.0', '1.1.0', []), /run function/);
     assert.throws(() => pendingMigrations([m('1.1.0', 'x'), m('1.2.0', 'x')], '1.0.0', '2.0.0', []), /named "x"/);
+  });
+});
+
+describe('the merged tree migrations run on (tree.ts)', () => {
+  const b = (/** @type {string} */ s) => Buffer.from(s);
+  const labels = { yours: 'yours', base: '1.0.0', theirs: '1.1.0' };
+  /** @param {Record<string, string>} disk */
+  const make = (disk) =>
+    mergedTree({
+      folder: '/nonexistent',
+      plan: [
+        { path: 'docs/C.md', action: 'added', content: b('a\nb\nC\n') },
+        { path: 'old.txt', action: 'removed' },
+      ],
+      base: new Map([['C.md', b('a\nb\nc\n')]]),
+      theirs: new Map([['docs/C.md', b('a\nb\nC\n')]]),
+      labels,
+      readYours: (p) => (disk[p] === undefined ? undefined : b(disk[p])),
+    });
+  it('reads the merged result: a planned change, a removal, the file on disk', () => {
+    const { tree } = make({ 'C.md': 'A\nb\nc\n', 'old.txt': 'x\n', 'keep.txt': 'k\n' });
+    assert.equal(tree.read('docs/C.md'), 'a\nb\nC\n');
+    assert.equal(tree.exists('old.txt'), false);
+    assert.equal(tree.read('keep.txt'), 'k\n');
+  });
+  it("rename of a file the template moved: the user's edit moves, the template's change arrives", () => {
+    const { tree, changes } = make({ 'C.md': 'A\nb\nc\n' });
+    tree.rename('C.md', 'docs/C.md');
+    assert.deepEqual(
+      changes().map((c) => [c.path, c.action, c.content?.toString()]),
+      [
+        ['C.md', 'removed', undefined],
+        ['docs/C.md', 'added', 'A\nb\nC\n'],
+      ],
+    );
+  });
+  it('a path outside the project is one line', () => {
+    const { tree } = make({});
+    for (const path of ['../x', '/etc/passwd', 'a//b', '']) {
+      assert.throws(
+        () => tree.write(path, 'x'),
+        /^OptionError: A migration named the path .*: use a relative path inside the project\.$/,
+      );
+    }
   });
 });
