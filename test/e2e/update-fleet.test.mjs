@@ -132,6 +132,22 @@ describe("a team generator's migrations: 1.0.0 → 1.2.0 with a file rename", ()
     assert.equal(files(dir).MIGRATED, 'stamp\n');
   });
 
+  it('a migration that throws stops the update in one line; nothing is written', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'gm-mig-'));
+    const v1 = teamPackage(root, '1.0.0', CONTRIBUTING('one approval'));
+    const broken = `{ version: '1.1.0', name: 'broken', run: () => { throw new Error('no such file'); } }`;
+    const v11 = teamPackage(root, '1.1.0', CONTRIBUTING('two approvals'), { update: updateWith(`[${broken}]`) });
+    const dir = join(root, 'svc');
+    mkdirSync(dir);
+    const run = inFolder(dir);
+    assert.equal((await run(v1, 'app', { yes: true, skipInstall: true, goVersion: '1.26' })).code, 0);
+    const before = files(dir);
+    const up = await run(v11, 'update', { from: v1, verify: false });
+    assert.equal(up.code, 2, up.all);
+    assert.match(up.all, /Migration "broken" \(1\.1\.0\) failed: no such file; nothing was written\./);
+    assert.deepEqual(files(dir), before);
+  });
+
   it('mutation: without the migrations the edit stays at the old path and the new file lacks it', async () => {
     const root = mkdtempSync(join(tmpdir(), 'gm-mig-'));
     const v1 = teamPackage(root, '1.0.0', CONTRIBUTING('one approval'));
