@@ -13,7 +13,7 @@ import { describeFsError } from './io/fs-safety.js';
 import { RESULT_TO_BIN, runResult } from './generators/result.js';
 import { lockFolder } from './io/lock.js';
 import { writeProgress } from './io/progress.js';
-import { checkOption, optionNames, type AnswerName, type CommandName, type GeneratorName } from './options/table.js';
+import { checkOption, optionNames, type CommandName, type GeneratorName } from './options/table.js';
 
 const PROGRAM = 'go-minimal';
 
@@ -46,7 +46,8 @@ function fail(message: string, code = 1): never {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const command: CommandName = argv[0] === 'docker' || argv[0] === 'update' ? argv[0] : 'app';
+  const command: CommandName =
+    argv[0] === 'docker' || argv[0] === 'update' || argv[0] === 'backstage' ? argv[0] : 'app';
   const args = command === 'app' ? argv : argv.slice(1);
   let parsed;
   try {
@@ -69,11 +70,11 @@ export async function main(argv: string[]): Promise<void> {
   }
   if (positionals.length > 1) fail(`expected at most one folder, got: ${positionals.join(' ')}`, 2);
   if (command === 'update') return update(positionals[0] ?? '.', options);
-  const generator: GeneratorName = command;
+  const generator = command;
 
   // Fail fast, before yeoman loads or a folder is made; the generator checks again (for yo users).
   try {
-    for (const name of optionNames(generator) as AnswerName[]) {
+    for (const name of optionNames(generator)) {
       if (options[name] !== undefined) checkOption(name, options[name], { kind: 'flag' });
     }
   } catch (error) {
@@ -112,10 +113,12 @@ export async function main(argv: string[]): Promise<void> {
  * pointing at its file so its package.json is found as with yo. Loaded on the generating and
  * updating paths only (never for --help, --version or a bad flag).
  */
-async function loadGenerator(generator: GeneratorName) {
+async function loadGenerator(generator: GeneratorName | 'backstage') {
   const module = await (generator === 'docker'
     ? import('./generators/docker/index.js')
-    : import('./generators/app/index.js'));
+    : generator === 'backstage'
+      ? import('./generators/backstage/index.js')
+      : import('./generators/app/index.js'));
   return {
     Generator: module.default,
     resolved: fileURLToPath(new URL(`./generators/${generator}/index.js`, import.meta.url)),
@@ -127,7 +130,11 @@ async function loadGenerator(generator: GeneratorName) {
  * Runs a generator in `target` with the given options (yeoman-environment and yeoman-generator
  * are ~1,200 ES modules, loaded here only).
  */
-async function runGenerator(generator: GeneratorName, target: string, options: Record<string, unknown>): Promise<void> {
+async function runGenerator(
+  generator: GeneratorName | 'backstage',
+  target: string,
+  options: Record<string, unknown>,
+): Promise<void> {
   const [{ createEnv }, { Generator, resolved, packagePath }] = await Promise.all([
     import('yeoman-environment'),
     loadGenerator(generator),
@@ -135,7 +142,10 @@ async function runGenerator(generator: GeneratorName, target: string, options: R
   const env = createEnv({ cwd: target, stderr: quietStderr() as NodeJS.WriteStream });
   const namespace = `go-minimal:${generator}`;
   env.register(Generator, { namespace, resolved, packagePath });
-  await env.run([namespace], options);
+  // The backstage generator reads the app generator's preset: the class, so a bundle works too.
+  const given: Record<string, unknown> =
+    generator === 'backstage' ? { ...options, appGenerator: (await loadGenerator('app')).Generator } : options;
+  await env.run([namespace], given);
 }
 
 /**
@@ -161,6 +171,8 @@ async function update(folder: string, options: Record<string, unknown>): Promise
       yes: options.yes === true,
       preset: options.preset as string | undefined,
       allowDirty: options.allowDirty === true,
+      set: options.set as string[] | undefined,
+      json: options.json === true,
       log: (line) => process.stdout.write(`${line}\n`),
     });
   } catch (error) {

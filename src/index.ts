@@ -11,7 +11,10 @@
 export { default as AppGenerator } from './generators/app/index.js';
 export { default as DockerGenerator } from './generators/docker/index.js';
 export { default as UpdateGenerator } from './generators/update/index.js';
+export { default as BackstageGenerator } from './generators/backstage/index.js';
 export { runUpdate, type UpdateOptions } from './update/index.js';
+export type { TeamMigration } from './update/migrations.js';
+export type { MigrationTree } from './update/tree.js';
 export { OptionsGenerator, type GenOptions, type FileEntry } from './generators/base.js';
 export {
   OPTIONS,

@@ -27,6 +27,10 @@ describe('prompts', () => {
           bot: 'renovate',
           kubernetes: true,
           compose: true,
+          backstage: true,
+          owner: 'group:default/platform',
+          system: 'system:default/payments',
+          lifecycle: 'production',
         },
         {
           callback(answer, { question }) {
@@ -48,8 +52,13 @@ describe('prompts', () => {
       'bot',
       'kubernetes',
       'compose',
+      'backstage',
+      'owner',
+      'system',
+      'lifecycle',
     ]);
     result.assertFileContent('go.mod', /^module example\.com\/asked\/v3$/m);
+    result.assertFileContent('catalog-info.yaml', /^ {2}system: "system:default\/payments"$/m);
     result.assertFileContent('Dockerfile', /^EXPOSE 6060$/m);
     result.assertJsonFileContent('.yo-rc.json', {
       'generator-go-minimal': { port: 6060, healthcheck: false, kubernetes: true, compose: true },

@@ -22,6 +22,7 @@ describe('--yes with defaults', () => {
   it('stores every answer', () => {
     const stored = JSON.parse(readFileSync(join(result.cwd, '.yo-rc.json'), 'utf8'))['generator-go-minimal'];
     assert.deepEqual(Object.keys(stored).sort(), [
+      'backstage',
       'base',
       'bot',
       'cgo',
@@ -232,6 +233,7 @@ describe('stored answers (.yo-rc.json)', () => {
       bot: 'none',
       kubernetes: true,
       compose: false,
+      backstage: false,
     };
     const result = await helpers
       .run(APP)
@@ -257,6 +259,7 @@ describe('stored answers (.yo-rc.json)', () => {
         bot: 'none',
         kubernetes: false,
         compose: true,
+        backstage: false,
       })
       .withAnswers({ modulePath: 'example.com/half', goVersion: '1.23', healthcheck: true });
     assert.deepEqual(result.askedQuestions.map((q) => q.name).sort(), ['goVersion', 'healthcheck', 'modulePath']);

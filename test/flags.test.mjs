@@ -41,13 +41,13 @@ describe('flags from the option table', () => {
     );
   });
   it('the bin and yo print the same help, but for the program name', () => {
-    for (const generator of ['app', 'docker', 'update']) {
+    for (const generator of ['app', 'docker', 'update', 'backstage']) {
       const bin = helpText(generator, 'bin')
-        .replace(/(?<![.\w])go-minimal (docker|update)( \[folder\])?/g, 'PROG:$1')
+        .replace(/(?<![.\w])go-minimal (docker|update|backstage)( \[folder\])?/g, 'PROG:$1')
         .replace(/(?<![.\w])go-minimal( \[folder\])?/g, 'PROG')
         .replace(/\n {2}-v, --version.*/, '');
       const yo = helpText(generator, 'yo')
-        .replace(/yo go-minimal:(docker|update)/g, 'PROG:$1')
+        .replace(/yo go-minimal:(docker|update|backstage)/g, 'PROG:$1')
         .replace(/yo go-minimal/g, 'PROG');
       assert.equal(yo, bin);
     }

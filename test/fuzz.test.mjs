@@ -143,6 +143,16 @@ async function runWith({ name, channel, raw }, dir) {
   const docker = isDocker(name);
   const gen = docker ? DOCKER : APP;
   const options = { skipInstall: true, ...(docker ? { main: './cmd/a' } : { goVersion: '1.23' }) };
+  // An option that means something only with another (owner with backstage) gets it on; backstage
+  // itself gets an owner from a preset, which applies only when backstage is on.
+  const OWNER = 'group:default/platform';
+  const onlyWith = OPTIONS[name].onlyWith;
+  if (onlyWith) Object.assign(options, { [onlyWith]: true }, name === 'owner' ? {} : { owner: OWNER });
+  const presetExtra = name === 'backstage' ? { owner: OWNER } : {};
+  if (Object.keys(presetExtra).length > 0 && channel !== 'preset') {
+    writeFileSync(`${dir}.extra.json`, JSON.stringify(presetExtra));
+    options.preset = `${dir}.extra.json`;
+  }
   delete options[name]; // the fuzzed value comes through its channel alone
   if (channel === 'prompt') {
     const restore = withTty();
@@ -151,7 +161,7 @@ async function runWith({ name, channel, raw }, dir) {
         .run(gen)
         .cd(dir)
         .withOptions(options)
-        .withAnswers({ [name]: raw });
+        .withAnswers({ [name]: raw, ...(name === 'backstage' ? { owner: OWNER } : {}) });
     } finally {
       restore();
     }
@@ -160,7 +170,7 @@ async function runWith({ name, channel, raw }, dir) {
   if (channel === 'flag') options[name] = raw;
   if (channel === 'preset') {
     const file = `${dir}.preset.json`;
-    writeFileSync(file, JSON.stringify({ [name]: raw }));
+    writeFileSync(file, JSON.stringify({ [name]: raw, ...presetExtra }));
     options.preset = file;
   }
   if (channel === 'yo-rc') writeFileSync(join(dir, '.yo-rc.json'), JSON.stringify({ [NS]: { [name]: raw } }));

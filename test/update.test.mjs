@@ -331,6 +331,47 @@ describe('the merge, fuzzed: no edit is ever lost (fast-check, 1,000 cases per p
     assert.ok(tried > 500, `only ${tried} cases ran`);
   });
 
+  it('a pure insertion right before or after a block the other side changed keeps both, in order', () => {
+    // Issue 19: a target appended to a Makefile whose last lines the template changed. Any base, a
+    // change to one block (k ≥ 1 lines replaced by 0-3), and an insertion touching it that keeps
+    // every base line; either side may be the one that inserts.
+    fc.assert(
+      fc.property(
+        fc.record({
+          n: fc.integer({ min: 1, max: 40 }),
+          at: fc.nat(),
+          k: fc.integer({ min: 1, max: 4 }),
+          change: block('theirs'),
+          insert: block('yours').filter((x) => x.length > 0),
+          after: fc.boolean(),
+          swap: fc.boolean(),
+        }),
+        ({ n, at, k, change, insert, after, swap }) => {
+          const base = baseOf(n);
+          const i = at % n;
+          const len = Math.min(k, n - i);
+          const changed = edit(base, i, len, change);
+          const inserted = edit(base, after ? i + len : i, 0, insert);
+          const want = after
+            ? [...base.slice(0, i), ...change, ...insert, ...base.slice(i + len)]
+            : [...base.slice(0, i), ...insert, ...change, ...base.slice(i + len)];
+          const [y, t] = swap ? [changed, inserted] : [inserted, changed];
+          const r = mergeText(y.join(''), base.join(''), t.join(''), LABELS);
+          assert.equal(r.conflicts, 0, r.text);
+          assert.equal(r.text, want.join(''));
+        },
+      ),
+      { numRuns: 1000, seed: SEED },
+    );
+  });
+
+  it('two insertions at the same place still conflict (no order to choose)', () => {
+    const r = mergeText('a\nb\nmine\n', 'a\nb\n', 'a\nb\nnew\n', LABELS);
+    assert.equal(r.conflicts, 1);
+    // An insertion that reads two ways with different results (p → p p) is not guessed either.
+    assert.equal(mergeText('a\np\np\n', 'a\np\n', 'a\nq\n', LABELS).conflicts, 1);
+  });
+
   it('edits of the same lines conflict, with both texts inside the markers (nothing dropped)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 30 }), fc.nat(), block('yours'), block('theirs'), (n, at, mine, new_) => {

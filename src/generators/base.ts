@@ -21,6 +21,7 @@ import { deprecationNotes, flagsOf, givenOption, helpText } from '../options/fla
 import {
   CONFIG_FILE,
   OPTIONS,
+  applies,
   checkOption,
   describeValue,
   storedAnswers,
@@ -46,6 +47,7 @@ import type { Provenance } from '../options/provenance.js';
 import type { FileEntry } from '../image/files.js';
 import { RESULT_TO_BIN, runResult } from './result.js';
 import { checkStoredEntry } from '../options/schema.js';
+import { LockedError } from '../messages/errors.js';
 
 /** Re-exported for the generators (its home is io/paths.ts). */
 export { CONFIG_FILE };
@@ -210,6 +212,14 @@ export abstract class OptionsGenerator extends Generator<Partial<Answers>, GenOp
   }
 
   /**
+   * The preset this generator applies (a team generator's own object, --preset, or a found one),
+   * for a Backstage template of it (go-minimal backstage): read, not used to run.
+   */
+  templatePreset(): Preset | undefined {
+    return this.loadPreset();
+  }
+
+  /**
    * Stores the answers and what generated them (provenance.ts) in `.yo-rc.json`: the package
    * (a team generator's own), its version, this generator, the preset's identity.
    */
@@ -264,13 +274,25 @@ export abstract class OptionsGenerator extends Generator<Partial<Answers>, GenOp
     const stored = checkStoredEntry(this.fs.readJSON(this.config.path), this.config.name ?? '', CONFIG_FILE);
     for (const name of names) {
       const flag = this.given(name);
+      if (!applies(name, this.answers)) {
+        const other = OPTIONS[name].onlyWith!;
+        if (flag !== undefined) {
+          throw new OptionError(
+            `--${kebab(name)} is used only with --${kebab(other)}: add --${kebab(other)}, or drop --${kebab(name)}.`,
+          );
+        }
+        continue;
+      }
       const locked = preset?.locked.includes(name);
       let value: unknown;
       if (flag !== undefined) {
         value = checkOption(name, flag, { kind: 'flag' });
         if (locked && value !== preset!.defaults[name]) {
-          throw new OptionError(
+          throw new LockedError(
             `--${kebab(name)} is locked to ${JSON.stringify(preset!.defaults[name])} by ${preset!.file}: drop the flag, or change the preset.`,
+            name,
+            preset!.defaults[name],
+            preset!.file,
           );
         }
       } else if (locked) value = preset!.defaults[name];
@@ -307,6 +329,7 @@ export abstract class OptionsGenerator extends Generator<Partial<Answers>, GenOp
         type: spec.prompt.type,
         name,
         message: spec.prompt.message,
+        when: (soFar: Partial<Answers>) => applies(name, { ...this.answers, ...soFar }),
         choices: choices[name] ?? (spec.choices ? [...spec.choices] : undefined),
         default: (soFar: Partial<Answers>) => {
           try {
@@ -321,8 +344,12 @@ export abstract class OptionsGenerator extends Generator<Partial<Answers>, GenOp
       };
     });
     const given = (await this.prompt(questions as never)) as Record<string, unknown>;
-    for (const name of missing) {
-      (this.answers as Record<string, unknown>)[name] = checkOption(name, given[name], { kind: 'prompt' });
+    for (const name of names) {
+      // An answer that no longer means anything (owner, after "no" to backstage) is dropped.
+      if (!applies(name, { ...this.answers, ...given })) delete (this.answers as Record<string, unknown>)[name];
+      else if (missing.includes(name)) {
+        (this.answers as Record<string, unknown>)[name] = checkOption(name, given[name], { kind: 'prompt' });
+      }
     }
     this.checkCombinations();
   }

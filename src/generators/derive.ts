@@ -1,9 +1,10 @@
 /**
  * Values derived from the answers, computed here (and unit-tested) so templates only print them.
  */
-import { USES, type ActionName } from '../image/ci.js';
+import { USES, conflictMarkerCheck, type ActionName } from '../image/ci.js';
 import { CI_IMAGES, builderImage, finalImage } from '../image/images.js';
 import { APP_OPTION_NAMES, kebab, type AnswerName, type Answers } from '../options/table.js';
+import { API_DESCRIPTION } from '../io/paths.js';
 
 /** Where the binary lives in the image. */
 export const BINARY_DIR = '/usr/local/bin';
@@ -105,6 +106,8 @@ export interface TemplateData extends Answers {
   /** Each pinned action's `uses:` value (ci.ts). */
   uses: Readonly<Record<ActionName, string>>;
   ciImages: typeof CI_IMAGES;
+  /** The conflict-marker step's script lines, per CI (ci.ts). */
+  conflictCheck: { github: string[]; plain: string[] };
   shutdownDelaySeconds: number;
   shutdownTimeoutSeconds: number;
   requestTimeoutSeconds: number;
@@ -119,6 +122,43 @@ export interface TemplateData extends Answers {
    * `null`, `1e3`, `0x1f` or `08` is a string, whichever YAML version (1.1 or 1.2) reads it.
    */
   yaml: { name: string; k8sName: string; devImage: string };
+  /** With backstage: catalog-info.yaml's and mkdocs.yml's values, YAML-quoted where they are scalars. */
+  catalog?: CatalogData;
+}
+
+export { API_DESCRIPTION };
+
+export interface CatalogData {
+  description: string;
+  /** `url:https://<module path without its /vN>/`: where the code is, for Backstage's source links. */
+  sourceLocation: string;
+  lifecycle: string;
+  owner: string;
+  /** Undefined when the Component belongs to no System. */
+  system?: string;
+  /** The API description's path when the project has one: the Component provides that API. */
+  api?: string;
+  apiDescription: string;
+  /** docs/index.md's first paragraph. */
+  summary: string;
+}
+
+/** The repository a module path names: the path without a major-version suffix (`/v2`). */
+export const repositoryOf = (modulePath: string): string => modulePath.replace(/\/v[0-9]+$/, '');
+
+/** catalog-info.yaml's values (backstage on), or undefined. */
+export function catalogData(answers: Answers, apiDescription?: string): CatalogData | undefined {
+  if (!answers.backstage) return undefined;
+  return {
+    description: yamlString(`A Go HTTP service on the standard library, in a ${answers.base} image`),
+    sourceLocation: yamlString(`url:https://${repositoryOf(answers.modulePath)}/`),
+    lifecycle: yamlString(answers.lifecycle),
+    owner: yamlString(answers.owner),
+    system: answers.system ? yamlString(answers.system) : undefined,
+    api: apiDescription,
+    apiDescription: yamlString(`The HTTP API of ${answers.name} (${apiDescription ?? ''})`),
+    summary: `A small HTTP service written with Go's standard library only (module \`${answers.modulePath}\`, Go ${answers.goVersion}), owned by \`${answers.owner}\`.`,
+  };
 }
 
 /** A YAML string scalar, always double-quoted (JSON's string syntax is YAML's double-quoted style). */
@@ -133,6 +173,8 @@ export interface ProjectFacts {
   embedKeep?: string[];
   /** Files and folders the code reads at run time (module/runtime-files.ts), relative to the module root. */
   runtimePaths?: string[];
+  /** The project's API description (API_DESCRIPTION) when it has one. */
+  apiDescription?: string;
 }
 
 /**
@@ -180,6 +222,7 @@ export function templateData(answers: Answers, project: ProjectFacts = {}): Temp
     goMinor: answers.goVersion.split('.').slice(0, 2).join('.'),
     uses: USES,
     ciImages: CI_IMAGES,
+    conflictCheck: { github: conflictMarkerCheck('github'), plain: conflictMarkerCheck('plain') },
     shutdownDelaySeconds: SHUTDOWN_DELAY_SECONDS,
     shutdownTimeoutSeconds: SHUTDOWN_TIMEOUT_SECONDS,
     requestTimeoutSeconds: REQUEST_TIMEOUT_SECONDS,
@@ -193,6 +236,7 @@ export function templateData(answers: Answers, project: ProjectFacts = {}): Temp
       k8sName: yamlString(kubernetesName(answers.name)),
       devImage: yamlString(`${answers.name}:dev`),
     },
+    catalog: catalogData(answers, project.apiDescription),
   };
 }
 

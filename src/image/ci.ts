@@ -117,3 +117,26 @@ export function ciBotConflict(answers: { ci?: CiKind; bot?: Bot }): string | und
   if (answers.bot !== 'dependabot' || answers.ci !== 'gitlab') return undefined;
   return 'Invalid --bot "dependabot" with --ci gitlab: Dependabot runs only on GitHub; use --bot renovate (it runs on GitLab too) or --bot none.';
 }
+
+/**
+ * The CI step that fails a commit still holding merge conflict markers (git's, or `go-minimal
+ * update`'s diff3 style): every tracked text file (`git grep -I`), a line that starts with seven
+ * `<`, `|` or `>` then a space or its end, named by file and line (a GitHub annotation on GitHub).
+ * `=======` alone is not matched: it is also a Markdown heading's underline. POSIX sh.
+ */
+export function conflictMarkerCheck(format: 'github' | 'plain'): string[] {
+  const report =
+    format === 'github'
+      ? `echo "::error file=$file,line=$line::merge conflict marker"`
+      : `echo "$file:$line: merge conflict marker"`;
+  return [
+    'status=0',
+    `found=$(git grep -n -I -E '^(<{7}|[|]{7}|>{7})( |$)' -- .) || status=$?`,
+    '# git grep: 0 found, 1 none, more: an error.',
+    'if [ "$status" -gt 1 ]; then exit "$status"; fi',
+    'if [ "$status" -eq 0 ]; then',
+    `  printf '%s\\n' "$found" | while IFS=: read -r file line _; do ${report}; done`,
+    '  exit 1',
+    'fi',
+  ];
+}

@@ -9,6 +9,12 @@ import { fileURLToPath } from 'node:url';
 /** The stored config file (yeoman's), named in error messages and written last. */
 export const CONFIG_FILE = '.yo-rc.json';
 
+/**
+ * The API description a project may have (an option that writes one, or the user): with
+ * --backstage, catalog-info.yaml's API entity; the update's app renders copy it in.
+ */
+export const API_DESCRIPTION = 'api/openapi.yaml';
+
 /** This package, or create-go-minimal: the same code bundled, with the templates beside it. */
 const PACKAGE_NAMES = ['generator-go-minimal', 'create-go-minimal'];
 
@@ -30,6 +36,16 @@ export function packageRoot(): string {
       throw new Error(`cannot find the ${PACKAGE_NAMES[0]} package above ${fileURLToPath(import.meta.url)}`);
     dir = parent;
   }
+}
+
+/** The package a file belongs to: the nearest folder above it with a package.json (a team generator's too). */
+export function packageFolderOf(file: string): string {
+  let dir = dirname(file);
+  while (dir !== dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    dir = dirname(dir);
+  }
+  throw new Error(`no package.json above ${file}`);
 }
 
 /** dist/generators/<name>/index.js */

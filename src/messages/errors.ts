@@ -13,6 +13,22 @@ export class OptionError extends Error {
 }
 
 /**
+ * A flag that contradicts a value the preset locks. Its own name, so that `go-minimal update
+ * --set` can say so in its words whichever copy of the package threw it.
+ */
+export class LockedError extends OptionError {
+  constructor(
+    message: string,
+    readonly option: string,
+    readonly locked: unknown,
+    readonly file: string,
+  ) {
+    super(message);
+    this.name = 'LockedError';
+  }
+}
+
+/**
  * A file we were pointed at cannot be used as input: one line, exit 2 (bad input), nothing
  * written. The message names the file and says why in our own words, never with its content.
  */

@@ -30,6 +30,8 @@ export interface Flag {
   value?: string;
   /** A table boolean: `--no-<flag>` sets it false (shown as `--[no-]<flag>`). */
   negatable?: boolean;
+  /** Repeatable (`--set a=1 --set b=2`): its value is the list. */
+  multiple?: boolean;
   help: string;
   /** Accepted for released command lines only: the one-line note a run prints (not in the help). */
   deprecated?: string;
@@ -54,6 +56,7 @@ export function flagsOf(generator: CommandName): Flag[] {
       short: spec.alias,
       value: 'value' in spec ? spec.value : undefined,
       negatable: 'negatable' in spec ? spec.negatable : undefined,
+      multiple: 'multiple' in spec ? spec.multiple : undefined,
       help: `${spec.description}.`,
       deprecated: 'deprecated' in spec ? deprecationNote(name, spec.deprecated, generator) : undefined,
     }));
@@ -77,8 +80,18 @@ export function deprecationNotes(generator: CommandName, isGiven: (name: string)
 
 /** How each front end names a command. */
 const PROGRAMS = {
-  bin: { app: 'go-minimal [folder]', docker: 'go-minimal docker [folder]', update: 'go-minimal update [folder]' },
-  yo: { app: 'yo go-minimal', docker: 'yo go-minimal:docker', update: 'yo go-minimal:update' },
+  bin: {
+    app: 'go-minimal [folder]',
+    docker: 'go-minimal docker [folder]',
+    update: 'go-minimal update [folder]',
+    backstage: 'go-minimal backstage [folder]',
+  },
+  yo: {
+    app: 'yo go-minimal',
+    docker: 'yo go-minimal:docker',
+    update: 'yo go-minimal:update',
+    backstage: 'yo go-minimal:backstage',
+  },
 } as const;
 
 const SUMMARIES: Record<CommandName, string> = {
@@ -93,12 +106,18 @@ merges per file (three-way): your edits are kept, template changes arrive, a lin
 gets conflict markers. Files you deleted stay deleted. Then proves the result (go vet, go test,
 make verify). Exit 0: clean (or nothing to do); 1: conflicts remain, or --check found changes;
 2: bad input; 3: merged, but a check failed.`,
+  backstage: `Writes template.yaml into the folder (default: the current one): a Backstage Software Template
+(scaffolder.backstage.io/v1beta3) whose form is this generator's options, from the same table as
+these flags (a preset's locked values fixed, its defaults the form's), and whose steps run the
+generator (run:yeoman), publish the repository (publish:github, or publish:gitlab with ci gitlab)
+and register its catalog-info.yaml (catalog:register).`,
 };
 
 const EXAMPLES: Record<CommandName, string> = {
   app: '--name hello --base distroless --port 9090 --yes',
   docker: '--main ./cmd/api --yes',
   update: '--check',
+  backstage: 'templates/go-service --preset team.json',
 };
 
 /** The help of a command, the same for the bin and for yo (only the program name differs). */
@@ -116,12 +135,15 @@ export function helpText(generator: CommandName, frontEnd: 'bin' | 'yo' = 'bin')
   const other =
     generator === 'app'
       ? `\n${PROGRAMS[frontEnd].docker.split(' [')[0]} --help: the image for an existing Go module.
-${PROGRAMS[frontEnd].update.split(' [')[0]} --help: bring a generated project to this version.\n`
+${PROGRAMS[frontEnd].update.split(' [')[0]} --help: bring a generated project to this version.
+${PROGRAMS[frontEnd].backstage.split(' [')[0]} --help: a Backstage Software Template of this generator.\n`
       : '';
   const answers =
-    generator === 'update'
-      ? `Options this version added are asked (their defaults with --yes, or without a terminal).`
-      : `Asks for every option not given, unless --yes (or without a terminal).
+    generator === 'backstage'
+      ? `A team generator built on this one writes its own template: yo <its name>:backstage.`
+      : generator === 'update'
+        ? `Options this version added are asked (their defaults with --yes, or without a terminal).`
+        : `Asks for every option not given, unless --yes (or without a terminal).
 Flags override answers stored in .yo-rc.json, which override a preset, which overrides defaults.`;
   return `Usage: ${program} [options]
 
@@ -185,7 +207,13 @@ export function parseFlags(args: string[], generator: CommandName): ParsedFlags 
     help: { type: 'boolean', short: 'h' },
     version: { type: 'boolean', short: 'v' },
   };
-  for (const f of flags) config[f.flag] = { type: f.type, ...(f.short ? { short: f.short } : {}) };
+  for (const f of flags)
+    config[f.flag] = {
+      type: f.type,
+      ...(f.short ? { short: f.short } : {}),
+      ...(f.multiple ? { multiple: true } : {}),
+    };
+  const repeatable = new Set(flags.filter((f) => f.multiple).map((f) => f.flag));
   let parsed;
   try {
     parsed = parseArgs({
@@ -201,7 +229,7 @@ export function parseFlags(args: string[], generator: CommandName): ParsedFlags 
   }
   const seen = new Map<string, string>();
   for (const token of parsed.tokens) {
-    if (token.kind !== 'option') continue;
+    if (token.kind !== 'option' || repeatable.has(token.name)) continue;
     const earlier = seen.get(token.name);
     if (earlier !== undefined) {
       throw new UsageError(

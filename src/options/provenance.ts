@@ -26,6 +26,8 @@ export interface Provenance {
   generator: GeneratorName;
   generatorPackage: string;
   generatorVersion: string;
+  /** Names of the team generator's migrations that have run (update/migrations.ts). */
+  migrations?: string[];
   preset?: PresetIdentity;
 }
 
@@ -50,6 +52,12 @@ export const PROVENANCE_SCHEMA: Record<string, Record<string, unknown>> = {
     pattern: VERSION_PATTERN.source,
     maxLength: 64,
   },
+  migrations: {
+    description: "The team generator's migrations that have run on this project (each runs once)",
+    type: 'array',
+    items: { type: 'string', minLength: 1, maxLength: 200 },
+    uniqueItems: true,
+  },
   preset: {
     description: 'The preset used: file, SHA-256 of its content and templates, whether it has templates',
     type: 'object',
@@ -71,5 +79,6 @@ export const PROVENANCE_HINTS: Readonly<Record<string, string>> = {
   generator: 'use app or docker',
   generatorPackage: 'use an npm package name',
   generatorVersion: 'use a release version such as 0.2.0',
+  migrations: 'use a list of migration names, each once',
   preset: 'use an object {file, sha256, templates, given} as the generator writes it, or delete the key',
 };

@@ -6,18 +6,23 @@ export const RUN_OPTIONS = {
   yes: {
     type: 'boolean',
     alias: 'y',
-    for: ['app', 'docker', 'update'],
+    for: ['app', 'docker', 'update', 'backstage'],
     description: 'Accept defaults for every unanswered question: no prompt at all',
   },
   preset: {
     type: 'string',
     alias: undefined,
-    for: ['app', 'docker', 'update'],
+    for: ['app', 'docker', 'update', 'backstage'],
     value: '<file>',
     description:
       'A team preset file (JSON): defaults, locked options, templatesDir. Default: .go-minimal.json in the folder, a parent or ~',
   },
-  force: { type: 'boolean', alias: 'f', for: ['app', 'docker'], description: 'Overwrite existing files that differ' },
+  force: {
+    type: 'boolean',
+    alias: 'f',
+    for: ['app', 'docker', 'backstage'],
+    description: 'Overwrite existing files that differ',
+  },
   skipInstall: {
     type: 'boolean',
     alias: undefined,
@@ -39,6 +44,22 @@ export const RUN_OPTIONS = {
     alias: undefined,
     for: ['update'],
     description: 'Write nothing; exit 0 when up to date, 1 when an update would change files (listed)',
+  },
+  set: {
+    type: 'string',
+    alias: undefined,
+    for: ['update'],
+    multiple: true,
+    value: '<option>=<value>',
+    description:
+      'Change a stored answer through the merge (repeatable): the new version renders with it, your edits are kept (--set base=distroless); refused where the preset locks the option',
+  },
+  json: {
+    type: 'boolean',
+    alias: undefined,
+    for: ['update'],
+    description:
+      'With --check: print one JSON object (project, current and available versions, each file that would change and how) instead of text',
   },
   allowDirty: {
     type: 'boolean',
@@ -63,6 +84,8 @@ export const RUN_OPTIONS = {
     for: readonly CommandName[];
     value?: string;
     negatable?: boolean;
+    /** Repeatable: every value is kept, in order. */
+    multiple?: boolean;
     description: string;
     /**
      * Commands that still accept the flag only so that released command lines keep working: why

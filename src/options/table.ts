@@ -27,9 +27,11 @@ import {
   validateGoVersion,
   validateMainPackage,
   validateModulePath,
+  validateEntityRef,
   validateName,
   type Validation,
 } from './validate.js';
+import { LIFECYCLES } from './types.js';
 
 export type {
   Answers,
@@ -45,6 +47,8 @@ export { sanitizeName };
 export const OPTIONS: OptionTable = {
   name: {
     description: 'Binary and image name',
+    title: 'Service name',
+    folderDefault: true,
     owners: { app: 1, docker: 3 },
     stored: true,
     accepted: `a Docker image name component: [a-z0-9]+ joined by '.', '_', '__' or '-'s, at most ${NAME_MAX} characters`,
@@ -60,6 +64,8 @@ export const OPTIONS: OptionTable = {
   },
   modulePath: {
     description: 'Go module path',
+    title: 'Go module path',
+    folderDefault: true,
     owners: { app: 2 },
     stored: true,
     accepted: 'a Go module path (e.g. example.com/team/svc, …/v2)',
@@ -72,6 +78,7 @@ export const OPTIONS: OptionTable = {
   },
   goVersion: {
     description: 'Go version (go.mod and the builder image)',
+    title: 'Go version',
     owners: { app: 3 },
     stored: true,
     accepted: `1.N or 1.N.P, N from ${MIN_GO_MINOR} to the newer of ${GO_VERSIONS.at(-1)} and the local Go`,
@@ -88,6 +95,7 @@ export const OPTIONS: OptionTable = {
   },
   base: choiceOption({
     description: 'Final image base',
+    title: 'Image base',
     owners: { app: 4, docker: 4 },
     stored: true,
     defaultHelp: 'scratch (alpine when building with cgo)',
@@ -98,6 +106,7 @@ export const OPTIONS: OptionTable = {
   }),
   port: integerOption({
     description: 'Port the service listens on',
+    title: 'Port',
     owners: { app: 5, docker: 5 },
     stored: true,
     min: 1,
@@ -108,6 +117,7 @@ export const OPTIONS: OptionTable = {
   }),
   healthcheck: booleanOption('healthcheck', {
     description: 'Add a -healthcheck flag and an image HEALTHCHECK',
+    title: 'Self-healthcheck',
     owners: { app: 6 },
     stored: true,
     defaultHelp: 'true',
@@ -116,6 +126,7 @@ export const OPTIONS: OptionTable = {
   }),
   main: {
     description: 'Main package to build (docker generator)',
+    title: 'Main package',
     owners: { docker: 1 },
     fixedBy: { app: '.' },
     stored: true,
@@ -138,6 +149,7 @@ export const OPTIONS: OptionTable = {
   },
   cgo: booleanOption('cgo', {
     description: 'Build with cgo, on alpine (docker generator)',
+    title: 'cgo',
     owners: { docker: 2 },
     fixedBy: { app: false },
     stored: true,
@@ -148,6 +160,7 @@ export const OPTIONS: OptionTable = {
   // ci.ts: the files each writes, the pinned actions, and the one pair refused (dependabot on GitLab).
   ci: choiceOption({
     description: 'CI files: test, image and signed multi-arch release',
+    title: 'CI',
     owners: { app: 7, docker: 6 },
     stored: true,
     defaultHelp: 'github',
@@ -157,6 +170,7 @@ export const OPTIONS: OptionTable = {
   }),
   bot: choiceOption({
     description: 'Update bot: base images by digest, the Go toolchain as one update, action SHAs',
+    title: 'Update bot',
     owners: { app: 8, docker: 7 },
     stored: true,
     defaultHelp: 'renovate',
@@ -167,6 +181,7 @@ export const OPTIONS: OptionTable = {
   kubernetes: booleanOption('kubernetes', {
     description:
       'Write Kubernetes manifests (deploy/kubernetes: Deployment, Service, PodDisruptionBudget, kustomization)',
+    title: 'Kubernetes manifests',
     owners: { app: 9, docker: 8 },
     stored: true,
     defaultHelp: 'false',
@@ -175,13 +190,74 @@ export const OPTIONS: OptionTable = {
   }),
   compose: booleanOption('compose', {
     description: 'Write compose.yaml (build, run read-only, rebuild on change with watch)',
+    title: 'Compose file',
     owners: { app: 10, docker: 9 },
     stored: true,
     defaultHelp: 'false',
     default: () => false,
     prompt: { type: 'confirm', message: 'Add a compose.yaml (docker compose / podman-compose)?' },
   }),
+  // docs/presets-and-templates.md#backstage: catalog-info.yaml, mkdocs.yml and docs/index.md.
+  backstage: booleanOption('backstage', {
+    description:
+      'Write a Backstage catalog entry (catalog-info.yaml: a Component, and its API with api/openapi.yaml) and TechDocs (mkdocs.yml, docs/index.md)',
+    title: 'Backstage catalog entry and TechDocs',
+    owners: { app: 11 },
+    stored: true,
+    defaultHelp: 'false',
+    default: () => false,
+    prompt: { type: 'confirm', message: 'Add a Backstage catalog entry and TechDocs (catalog-info.yaml, mkdocs.yml)?' },
+  }),
+  owner: {
+    description: 'Owner of the Backstage Component (with --backstage)',
+    title: 'Owner',
+    owners: { app: 12 },
+    onlyWith: 'backstage',
+    stored: true,
+    accepted: 'a Backstage entity reference [kind:][namespace/]name, e.g. group:default/platform',
+    defaultHelp: 'none: give it with --backstage (or in the preset)',
+    kind: 'string',
+    default: () => {
+      throw new OptionError(
+        '--backstage needs an owner: give --owner <entity reference> (e.g. --owner group:default/platform), or owner in the preset.',
+      );
+    },
+    coerce: asString,
+    validate: (value) => validateEntityRef(value, 'group:default/platform'),
+    prompt: { type: 'input', message: 'Owner in the Backstage catalog (e.g. group:default/platform)' },
+  },
+  system: {
+    description: 'System the Backstage Component belongs to (with --backstage; empty for none)',
+    title: 'System',
+    owners: { app: 13 },
+    onlyWith: 'backstage',
+    stored: true,
+    accepted: 'a Backstage entity reference [kind:][namespace/]name, e.g. system:default/payments, or empty for none',
+    defaultHelp: 'none',
+    kind: 'string',
+    default: () => '',
+    coerce: asString,
+    validate: (value) => (value === '' ? true : validateEntityRef(value, 'system:default/payments')),
+    prompt: { type: 'input', message: 'System in the Backstage catalog (empty for none)' },
+  },
+  lifecycle: choiceOption({
+    description: 'Lifecycle of the Backstage Component (with --backstage)',
+    title: 'Lifecycle',
+    owners: { app: 14 },
+    onlyWith: 'backstage',
+    stored: true,
+    defaultHelp: 'experimental',
+    choices: LIFECYCLES,
+    default: () => 'experimental',
+    prompt: { type: 'select', message: 'Lifecycle in the Backstage catalog' },
+  }),
 };
+
+/** Whether an option means something with these answers (its `onlyWith` option is not off). */
+export function applies(name: AnswerName, answers: Partial<Answers>): boolean {
+  const other = OPTIONS[name].onlyWith;
+  return other === undefined || answers[other] !== false;
+}
 
 /** Every option, in table order (the preset schema's order); each generator asks in its `owners` order. */
 export const OPTION_NAMES = Object.keys(OPTIONS) as AnswerName[];
@@ -189,7 +265,7 @@ export const OPTION_NAMES = Object.keys(OPTIONS) as AnswerName[];
 /** The options a generator resolves (its flags, questions and replay flags), in the order it asks them. */
 export function optionNames(generator: CommandName): AnswerName[] {
   const place = (name: AnswerName): number | undefined =>
-    generator === 'update' ? undefined : OPTIONS[name].owners[generator];
+    (OPTIONS[name].owners as Partial<Record<CommandName, number>>)[generator];
   return OPTION_NAMES.filter((name) => place(name) !== undefined).sort((a, b) => place(a)! - place(b)!);
 }
 
@@ -233,7 +309,8 @@ export function optionHelp(name: AnswerName, style: 'help' | 'schema'): string {
 export { CONFIG_FILE };
 
 /** Where a raw value came from, for error messages. */
-export type Source = { kind: 'flag' } | { kind: 'file'; file: string } | { kind: 'prompt' } | { kind: 'default' };
+export type Source =
+  { kind: 'flag' } | { kind: 'set' } | { kind: 'file'; file: string } | { kind: 'prompt' } | { kind: 'default' };
 
 export { OptionError };
 
@@ -250,11 +327,13 @@ export function formatOptionError(name: AnswerName, raw: unknown, hint: string, 
   const where =
     source.kind === 'flag'
       ? `--${kebab(name)} ${describeValue(raw)}`
-      : source.kind === 'file'
-        ? `${name} ${describeValue(raw)} in ${source.file}`
-        : source.kind === 'default'
-          ? `${name} ${describeValue(raw)} (the default, from the folder or the code)`
-          : `${name} ${describeValue(raw)}`;
+      : source.kind === 'set'
+        ? `--set ${kebab(name)}=${describeValue(raw)}`
+        : source.kind === 'file'
+          ? `${name} ${describeValue(raw)} in ${source.file}`
+          : source.kind === 'default'
+            ? `${name} ${describeValue(raw)} (the default, from the folder or the code)`
+            : `${name} ${describeValue(raw)}`;
   return `Invalid ${where}: ${hint}.`;
 }
 

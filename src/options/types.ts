@@ -35,7 +35,19 @@ export interface Answers {
   kubernetes: boolean;
   /** Write compose.yaml. */
   compose: boolean;
+  /** Write catalog-info.yaml, mkdocs.yml and docs/index.md (a Backstage Component with TechDocs). */
+  backstage: boolean;
+  /** With backstage: the Component's owner, an entity reference (group:default/platform). */
+  owner: string;
+  /** With backstage: the System it belongs to, an entity reference, or '' for none. */
+  system: string;
+  /** With backstage: the Component's lifecycle. */
+  lifecycle: Lifecycle;
 }
+
+/** Backstage's well-known lifecycles (the catalog accepts any string; its UI knows these). */
+export const LIFECYCLES = ['experimental', 'production', 'deprecated'] as const;
+export type Lifecycle = (typeof LIFECYCLES)[number];
 export type AnswerName = keyof Answers;
 
 /** What defaults may depend on. */
@@ -55,11 +67,20 @@ export interface DefaultContext {
 /** The generators that take options from the table. */
 export type GeneratorName = 'app' | 'docker';
 
-/** Every command of the bin (and generator under yo): the two that write a project, and its update. */
-export type CommandName = GeneratorName | 'update';
+/** Every command of the bin (and generator under yo): the two that write a project, its update, a Backstage template. */
+export type CommandName = GeneratorName | 'update' | 'backstage';
 
 export interface OptionSpec<T> {
   description: string;
+  /** A form field's label (a Backstage template's parameter title). */
+  title: string;
+  /**
+   * The boolean option (asked earlier) without which this one means nothing (owner only with
+   * backstage): when that is off, this one is not asked, resolved or stored, and its flag is refused.
+   */
+  onlyWith?: 'backstage';
+  /** The default derives from the folder or an earlier answer: a form with no folder offers none. */
+  folderDefault?: true;
   /**
    * The generators that resolve it (flag, stored, preset, default or prompt), each with its place
    * in that generator's questions (1 = first): a default may read earlier answers only.

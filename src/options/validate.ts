@@ -160,3 +160,25 @@ export function sanitizeName(folderName: string): string {
     .replace(/[._-]+$/, '');
   return cleaned === '' ? 'app' : cleaned;
 }
+
+/**
+ * A Backstage entity reference, `[<kind>:][<namespace>/]<name>`, parsed as the catalog parses it
+ * (@backstage/catalog-model's parseEntityRef: the first ':' before any '/' ends the kind, the
+ * first '/' ends the namespace) and each part held to the catalog's own rules: a kind of letters
+ * and digits starting with a letter, a namespace that is a DNS label, a name of letters, digits,
+ * '-', '_' and '.' with a letter or digit at each end, each at most 63 characters. A reference the
+ * catalog would refuse, or one that could never name an entity, is refused here first.
+ */
+export function validateEntityRef(value: string, example: string): Validation {
+  const hint = `use an entity reference [kind:][namespace/]name such as ${example} (name: letters, digits, '-', '_' and '.', a letter or digit at each end; namespace: lowercase letters, digits and '-'; each at most 63 characters)`;
+  const slash = value.indexOf('/');
+  let colon = value.indexOf(':');
+  if (slash !== -1 && slash < colon) colon = -1;
+  const kind = colon === -1 ? undefined : value.slice(0, colon);
+  const namespace = slash === -1 ? undefined : value.slice(colon + 1, slash);
+  const name = value.slice(Math.max(colon + 1, slash + 1));
+  const part = (s: string, re: RegExp) => s.length >= 1 && s.length <= 63 && re.test(s);
+  if (kind !== undefined && !part(kind, /^[a-zA-Z][a-z0-9A-Z]*$/)) return hint;
+  if (namespace !== undefined && !part(namespace, /^[a-z0-9]+(?:-+[a-z0-9]+)*$/)) return hint;
+  return part(name, /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/) ? true : hint;
+}

@@ -17,7 +17,11 @@ import {
   CONFIG_FILE,
   OPTIONS,
   OptionError,
+  applies,
+  checkOption,
   folderNameOf,
+  kebab,
+  optionNames,
   promptValidator,
   storedNames,
   type AnswerName,
@@ -31,7 +35,8 @@ import { checkStoredEntry } from '../options/schema.js';
 import { applyPlan } from './apply.js';
 import { uncommitted } from './git.js';
 import { runChecks, type CheckResult } from './checks.js';
-import { migrate } from './migrations.js';
+import { migrate, pendingMigrations, type TeamMigration } from './migrations.js';
+import { mergedTree } from './tree.js';
 import { CHANGES, planUpdate, type FilePlan } from './plan.js';
 import { renderProject, type GeneratorRef } from './render.js';
 import { basePackage, type PackageInfo } from './source.js';
@@ -52,6 +57,12 @@ export interface UpdateOptions {
   preset?: string;
   /** Go on although git shows uncommitted changes. */
   allowDirty?: boolean;
+  /** `--set option=value`, each: answers that this version renders with (as flags), merged like any template change. */
+  set?: string | readonly string[];
+  /** With check: one JSON object on stdout instead of the text. */
+  json?: boolean;
+  /** The team generator's migrations (its update generator's `static migrations`). */
+  migrations?: readonly TeamMigration[];
   /** The environment of the checks (PATH, DOCKER, the engine's settings). */
   env?: NodeJS.ProcessEnv;
   log: (line: string) => void;
@@ -109,7 +120,7 @@ async function askNewOptions(
   folder: string,
   yes: boolean,
 ): Promise<Record<string, unknown>> {
-  const missing = storedNames(generator).filter((name) => answers[name] === undefined);
+  const missing = storedNames(generator).filter((name) => answers[name] === undefined && applies(name, answers));
   if (missing.length === 0 || yes || !process.stdin.isTTY) return answers;
   const rl = createInterface({ input: process.stdin, output: process.stdout });
   // Ctrl-C at a question: nothing is written before the questions are answered.
@@ -120,6 +131,7 @@ async function askNewOptions(
   const result = { ...answers };
   try {
     for (const name of missing) {
+      if (!applies(name, result)) continue;
       const spec = OPTIONS[name] as OptionSpec<unknown>;
       const fallback = spec.default({ folderName: folderNameOf(folder), answers: result, localGoMinor });
       for (;;) {
@@ -166,6 +178,28 @@ const VERB: Record<FilePlan['action'], string> = {
 
 type Project = ReturnType<typeof readEntry>;
 
+/**
+ * `--set option=value` (repeatable), checked like a flag of the project's generator: the
+ * kebab-case name of an option it asks, a value its check accepts; one line otherwise.
+ */
+export function parseSet(given: string | readonly string[] | undefined, generator: GeneratorName) {
+  const names = optionNames(generator);
+  const answers: Record<string, unknown> = {};
+  for (const item of typeof given === 'string' ? [given] : (given ?? [])) {
+    const eq = item.indexOf('=');
+    const flag = eq < 0 ? item : item.slice(0, eq);
+    const name = names.find((n) => kebab(n) === flag);
+    if (eq < 0 || !name) {
+      throw new OptionError(
+        `Invalid --set ${quoteValue(item)}: use <option>=<value>, the option one of ${names.map(kebab).join(', ')}.`,
+      );
+    }
+    if (name in answers) throw new OptionError(`--set ${flag} is given twice: give it once.`);
+    answers[name] = checkOption(name, item.slice(eq + 1), { kind: 'set' });
+  }
+  return answers;
+}
+
 /** What stops an update before anything is rendered: uncommitted changes, a preset with templates not named. */
 function refuseEarly(o: UpdateOptions, folder: string, project: Project): void {
   if (!o.check && !o.allowDirty) {
@@ -198,7 +232,12 @@ async function plan(o: UpdateOptions, folder: string, project: Project) {
         })();
   o.log(`go-minimal update: ${relative(process.cwd(), folder) || '.'}: ${base.label} → ${theirsLabel}`);
   for (const note of notes) o.log(`  ${note}`);
-  const theirsAnswers = await askNewOptions(project.generator, migratedAnswers, folder, o.yes === true);
+  const theirsAnswers = await askNewOptions(
+    project.generator,
+    migratedAnswers,
+    folder,
+    o.yes === true || o.json === true,
+  );
   const common = { generator: project.generator, namespace: project.namespace, project: folder, preset: o.preset };
   const { files: baseFiles } = await renderProject({
     ...common,
@@ -210,10 +249,67 @@ async function plan(o: UpdateOptions, folder: string, project: Project) {
     ...common,
     ref: await o.running.ref(project.generator),
     answers: theirsAnswers,
+    options: parseSet(o.set, project.generator),
     label: `This version (${theirsLabel})`,
   });
   const labels = { yours: 'yours', base: base.label, theirs: theirsLabel };
-  return { files: planUpdate(baseFiles, theirsFiles, (path) => readYours(folder, path), labels), stored, theirsLabel };
+  const files = planUpdate(baseFiles, theirsFiles, (path) => readYours(folder, path), labels);
+  return { files, stored, theirsLabel, notes, baseFiles, theirsFiles, labels };
+}
+
+/**
+ * Runs the team generator's pending migrations, in order, on the merged tree (tree.ts); returns
+ * the plan with what they changed. A migration that throws stops the update: nothing is written.
+ */
+async function runMigrations(
+  o: UpdateOptions,
+  folder: string,
+  planned: Awaited<ReturnType<typeof plan>>,
+  pending: readonly TeamMigration[],
+): Promise<FilePlan[]> {
+  if (pending.length === 0) return planned.files;
+  const { tree, changes } = mergedTree({
+    folder,
+    plan: planned.files,
+    base: planned.baseFiles,
+    theirs: planned.theirsFiles,
+    labels: planned.labels,
+    readYours: (path) => readYours(folder, path),
+  });
+  for (const m of pending) {
+    try {
+      await m.run(tree);
+    } catch (error) {
+      if (error instanceof OptionError) throw error;
+      const why = (error as Error).message?.split('\n')[0] ?? String(error);
+      throw new OptionError(`Migration ${quoteValue(m.name)} (${m.version}) failed: ${why}; nothing was written.`);
+    }
+    const note = `migration ${m.name} (${m.version}) ran on the merged tree`;
+    planned.notes.push(note);
+    o.log(`  ${note}`);
+  }
+  const byPath = new Map(planned.files.map((p) => [p.path, p]));
+  for (const change of changes()) byPath.set(change.path, change);
+  return [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** `--check --json`'s object: what fleet tooling reads (docs/updates.md). */
+function checkReport(folder: string, project: Project, available: string, changes: FilePlan[], notes: string[]) {
+  return {
+    project: folder,
+    generatorPackage: project.namespace,
+    current: project.version,
+    available,
+    upToDate: changes.length === 0,
+    conflicts: changes.filter((p) => p.action === 'conflict').length,
+    files: changes.map((p) => ({
+      path: p.path,
+      change: p.action,
+      ...(p.conflicts ? { conflicts: p.conflicts } : {}),
+      ...(p.note ? { note: p.note } : {}),
+    })),
+    notes,
+  };
 }
 
 /** The checks after a clean merge, reported; exit 3 when one failed. */
@@ -228,15 +324,27 @@ async function prove(o: UpdateOptions, folder: string): Promise<number> {
 }
 
 /** Runs the update; returns the exit code. Throws an OptionError (one line, exit 2) on bad input. */
-export async function runUpdate(o: UpdateOptions): Promise<number> {
+export async function runUpdate(options: UpdateOptions): Promise<number> {
+  if (options.json && !options.check) throw new OptionError('--json goes with --check: add --check, or drop --json.');
+  // --check --json: the object is the only output (fleet tooling reads stdout as JSON).
+  const o = options.json ? { ...options, log: () => {} } : options;
   const folder = resolve(o.folder);
   if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw new OptionError(`no such folder: ${folder}`);
   const project = readEntry(folder, o.running.name);
+  parseSet(o.set, project.generator);
   refuseEarly(o, folder, project);
-  const { files, stored, theirsLabel } = await plan(o, folder, project);
+  const planned = await plan(o, folder, project);
+  const { stored, theirsLabel, notes } = planned;
+  const done = Array.isArray(project.entry.migrations) ? (project.entry.migrations as string[]) : [];
+  const pending = pendingMigrations(o.migrations ?? [], project.version, o.running.version, done);
+  const files = await runMigrations(o, folder, planned, pending);
   for (const p of files)
     if (p.action !== 'unchanged') o.log(`  ${VERB[p.action].padEnd(12)} ${p.path}${p.note ? ` (${p.note})` : ''}`);
   const changes = files.filter((p) => CHANGES.has(p.action));
+  if (options.json) {
+    options.log(JSON.stringify(checkReport(folder, project, o.running.version, changes, notes)));
+    return changes.length === 0 ? EXIT.clean : EXIT.conflicts;
+  }
   if (o.check) {
     o.log(
       changes.length === 0
@@ -253,6 +361,7 @@ export async function runUpdate(o: UpdateOptions): Promise<number> {
     generator: project.generator,
     generatorPackage: project.namespace,
     generatorVersion: o.running.version,
+    ...(done.length + pending.length > 0 ? { migrations: [...done, ...pending.map((m) => m.name)] } : {}),
   };
   applyPlan(
     folder,

@@ -62,6 +62,39 @@ function side(part: string[]): string {
   return text === '' || text.endsWith('\n') ? text : `${text}\n`;
 }
 
+const same = (x: readonly string[], y: readonly string[]): boolean =>
+  x.length === y.length && x.every((l, i) => l === y[i]);
+
+/**
+ * One side only inserted lines right before or after the base lines of the region (every base
+ * line kept, in order, none touched) while the other changed them: both apply, the insertion on
+ * its side of the change. diff3 (and git) call edits that touch a conflict; the commonest case is
+ * a target appended to a Makefile whose last lines the template changed. Undefined when neither
+ * side is such an insertion, when the base region is empty (two insertions at one place have no
+ * order), or when the insertion reads both ways with different results (`p` → `p p`).
+ */
+export function insertionBeside(
+  a: readonly string[],
+  o: readonly string[],
+  b: readonly string[],
+): string[] | undefined {
+  if (o.length === 0) return undefined;
+  const results: string[][] = [];
+  for (const [ins, other] of [
+    [a, b],
+    [b, a],
+  ] as const) {
+    if (ins.length <= o.length) continue;
+    const extra = ins.length - o.length;
+    if (same(ins.slice(0, o.length), o)) results.push([...other, ...ins.slice(o.length)]);
+    if (same(ins.slice(extra), o)) results.push([...ins.slice(0, extra), ...other]);
+  }
+  const first = results[0];
+  if (!first || !results.every((r) => same(r, first))) return undefined;
+  // A side whose last line had no line end, now followed by the insertion: it gets one.
+  return first.map((l, i) => (i < first.length - 1 && !l.endsWith('\n') ? `${l}\n` : l));
+}
+
 /** A three-way merge of texts: the merged text and how many regions conflict. */
 export function mergeText(
   yours: string,
@@ -78,6 +111,11 @@ export function mergeText(
       continue;
     }
     const c = region.conflict!;
+    const beside = insertionBeside(c.a, c.o, c.b);
+    if (beside) {
+      text += beside.join('');
+      continue;
+    }
     conflicts++;
     text +=
       `<<<<<<< ${labels.yours}\n${side(c.a)}` +

@@ -21,10 +21,12 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
 import { Writable } from 'node:stream';
-import { CONFIG_FILE, OptionError, type GeneratorName } from '../options/table.js';
+import { CONFIG_FILE, OptionError, kebab, type GeneratorName } from '../options/table.js';
 import { ALL_IMAGE_FILES } from '../image/files.js';
+import { quoteValue } from '../messages/quote.js';
 import { readProject } from '../module/project.js';
 import { listFiles } from './files.js';
+import { API_DESCRIPTION } from '../io/paths.js';
 
 /** A generator to run: a class already loaded (this package), or a package folder to load it from. */
 export type GeneratorRef =
@@ -43,10 +45,12 @@ export interface RenderInput {
   preset?: string;
   /** What the messages call this render: "the base (generator-go-minimal 0.1.0)". */
   label: string;
+  /** Answers given as flags (update's --set): over the stored ones, checked against the preset's locks. */
+  options?: Record<string, unknown>;
 }
 
 /** Where a package keeps a generator: built (dist/generators), the yeoman layouts, or the root. */
-function generatorFile(packagePath: string, generator: GeneratorName): string {
+export function generatorFile(packagePath: string, generator: GeneratorName): string {
   const candidates = [
     `dist/generators/${generator}`,
     `generators/${generator}`,
@@ -97,11 +101,7 @@ function copyInput(project: string, to: string): void {
       if (e.isFile() && (goFile || MODULE_INPUTS.has(path))) copyIfFile(path);
     }
   };
-  const copyIfFile = (path: string): void => {
-    if (statSync(join(project, path), { throwIfNoEntry: false })?.isFile() !== true) return;
-    mkdirSync(dirname(join(to, path)), { recursive: true });
-    copyFileSync(join(project, path), join(to, path));
-  };
+  const copyIfFile = (path: string): void => copyFile(project, to, path);
   walk('');
   // What the code reads at run time (module/runtime-files.ts) is found by its presence only: the
   // copy gets each such folder, or an empty file in place of each such file, never their data.
@@ -118,6 +118,13 @@ function copyInput(project: string, to: string): void {
       writeFileSync(join(to, path), '');
     }
   }
+}
+
+/** Copies one regular file of the project into `to`, if there is one. */
+function copyFile(project: string, to: string, path: string): void {
+  if (statSync(join(project, path), { throwIfNoEntry: false })?.isFile() !== true) return;
+  mkdirSync(dirname(join(to, path)), { recursive: true });
+  copyFileSync(join(project, path), join(to, path));
 }
 
 /** A file's identity: a write through a temporary file and a rename gives it a new inode. */
@@ -139,6 +146,9 @@ export async function renderProject(
   try {
     mkdirSync(out);
     if (input.generator === 'docker') copyInput(input.project, out);
+    // The app generator reads one file of the project: an API description makes catalog-info.yaml
+    // provide the API (--backstage), in the renders as in the project.
+    else copyFile(input.project, out, API_DESCRIPTION);
     const before = new Map(listFiles(out).map((rel) => [rel, identity(join(out, rel))]));
     writeFileSync(join(out, CONFIG_FILE), `${JSON.stringify({ [input.namespace]: input.answers }, null, 2)}\n`);
     const { createEnv } = await import('yeoman-environment');
@@ -161,10 +171,18 @@ export async function renderProject(
       });
     }
     try {
-      const options: Record<string, unknown> = { yes: true, skipInstall: true };
+      const options: Record<string, unknown> = { ...input.options, yes: true, skipInstall: true };
       if (input.preset) options.preset = input.preset;
       await env.run([namespace], options);
     } catch (error) {
+      // A --set value the preset locks: said as the user wrote it (by name: any copy of the package).
+      const locked = error as { name?: string; option?: string; locked?: unknown; file?: string };
+      if (locked.name === 'LockedError' && locked.option) {
+        const given = input.options?.[locked.option];
+        throw new OptionError(
+          `Refused --set ${kebab(locked.option)}=${quoteValue(given)}: ${locked.option} is locked to ${quoteValue(locked.locked)} by ${locked.file}; change the preset to change it.`,
+        );
+      }
       const why = (error as Error).message.split('\n')[0];
       throw new OptionError(`${input.label} could not render the project from its ${CONFIG_FILE}: ${why}`);
     }

@@ -3,11 +3,12 @@
 // accepts, and its actions are pinned exactly as the one pins table (src/image/ci.ts) pins them.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ROOT } from '../helpers/generate.mjs';
+import { parse } from 'yaml';
+import { CLI, ROOT } from '../helpers/generate.mjs';
 import { ACTIONLINT_BIN, actionlintMissing } from './citools.mjs';
 import { have, missing } from './tools.mjs';
 import { USES } from '../../dist/image/ci.js';
@@ -50,4 +51,35 @@ describe('the fleet recipe (docs/updates.md)', () => {
     for (const u of uses) assert.ok(Object.values(USES).includes(u), `${u} is not pinned as in src/image/ci.ts`);
     assert.ok(text.indexOf('update --check') < text.indexOf('update --yes'));
   });
+  it(
+    "its check step's script reads a real --check --json report: the version for the title, each file's change",
+    {
+      skip: missing([!have('jq') && 'jq (Debian package)']),
+    },
+    () => {
+      // The step's script, with this version's bin in place of npx's download.
+      const wf = parse(recipe());
+      const step = wf.jobs.update.steps.find((/** @type {{ id?: string }} */ s) => s.id === 'check');
+      const dir = mkdtempSync(join(tmpdir(), 'gm-fleet-run-'));
+      const project = join(dir, 'svc');
+      assert.equal(spawnSync(process.execPath, [CLI, project, '--yes', '--skip-install']).status, 0);
+      const bin = join(dir, 'npx');
+      writeFileSync(
+        bin,
+        `#!/bin/sh\nshift 2\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} "$@" --set port=9090\n`,
+      );
+      chmodSync(bin, 0o755);
+      const out = join(dir, 'out');
+      const r = spawnSync('bash', ['-e', '-c', step.run], {
+        cwd: project,
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { ...process.env, PATH: `${dir}:${process.env.PATH}`, RUNNER_TEMP: dir, GITHUB_OUTPUT: out },
+      });
+      assert.equal(r.status, 0, r.stdout + r.stderr);
+      const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
+      assert.equal(readFileSync(out, 'utf8'), `status=1\navailable=${version}\n`);
+      assert.match(r.stdout, /^updated\tDockerfile$/m);
+    },
+  );
 });

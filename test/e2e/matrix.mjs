@@ -16,7 +16,7 @@ export const NEWEST_GO = /** @type {string} GO_VERSIONS is never empty */ (E2E_G
 /**
  * @typedef {object} Cell
  * @property {string} id names the cell in failures
- * @property {{ base: string, goVersion: string, healthcheck: boolean, name?: string, modulePath?: string, port?: number }} options
+ * @property {{ base: string, goVersion: string, healthcheck: boolean, name?: string, modulePath?: string, port?: number, backstage?: boolean, owner?: string }} options
  *   the generator's flags (camelCase)
  */
 
@@ -33,14 +33,25 @@ for (const base of BASES) {
   }
 }
 // Naming edge cases and a non-default port, each on a different base; the dotted name also
-// keeps one cell on the oldest Go the generator still accepts.
+// keeps one cell on the oldest Go the generator still accepts. The port cell carries --backstage's
+// files through the same proof (build, run, image, make verify).
 cells.push(
   {
     id: 'modpath-v2-upper-dash',
     options: { base: 'scratch', goVersion: NEWEST_GO, healthcheck: true, modulePath: 'example.com/Team-A/My-Svc/v2' },
   },
   { id: 'name-with-dots', options: { base: 'distroless', goVersion: OLDEST_GO, healthcheck: true, name: 'my.svc.v1' } },
-  { id: 'port-9090', options: { base: 'alpine', goVersion: NEWEST_GO, healthcheck: true, port: 9090 } },
+  {
+    id: 'port-9090',
+    options: {
+      base: 'alpine',
+      goVersion: NEWEST_GO,
+      healthcheck: true,
+      port: 9090,
+      backstage: true,
+      owner: 'group:default/platform',
+    },
+  },
 );
 
 export const MATRIX = cells;

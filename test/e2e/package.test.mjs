@@ -206,11 +206,11 @@ describe('published package: npm pack → npm install -g with yo@7.0.1 → yo / 
     }
   }
 
-  it('the tarball holds dist/cli.js, the generator, every template (gitignore.ejs too), and no src/ or test/', () => {
+  it('the tarball holds the bundled bin (dist/go-minimal.js), the generator, every template (gitignore.ejs too), and no src/ or test/', () => {
     const names = shared.tar.names;
     const listing = `tarball ${shared.tarball}:\n  ${names.join('\n  ')}`;
     const has = (p) => assert.ok(names.includes(`package/${p}`), `missing package/${p}\n${listing}`);
-    for (const p of ['package.json', 'dist/cli.js', 'dist/index.js', 'dist/generators/app/index.js']) has(p);
+    for (const p of ['package.json', 'dist/go-minimal.js', 'dist/LICENSES.txt', 'dist/index.js', 'dist/generators/app/index.js']) has(p);
     has('dist/generators/app/templates/gitignore.ejs');
     // Every template of every generator in src/ …
     for (const gen of fs.readdirSync(path.join(ROOT, 'src/generators'))) {
@@ -223,7 +223,7 @@ describe('published package: npm pack → npm install -g with yo@7.0.1 → yo / 
     assert.deepEqual(stray, [], `unexpected entries in the tarball\n${listing}`);
 
     const pkg = JSON.parse(shared.tar.members.get('package/package.json').toString('utf8'));
-    assert.equal(pkg.bin?.['go-minimal'], 'dist/cli.js', 'package.json bin.go-minimal');
+    assert.equal(pkg.bin?.['go-minimal'], 'dist/go-minimal.js', 'package.json bin.go-minimal');
     assert.ok(
       pkg.keywords?.includes('yeoman-generator'),
       'package.json keywords must include yeoman-generator (yo lists generators by it)',
@@ -234,9 +234,9 @@ describe('published package: npm pack → npm install -g with yo@7.0.1 → yo / 
       'prepack must build (npm publish packs dist/, which git does not hold)',
     );
     assert.match(
-      shared.tar.members.get('package/dist/cli.js').toString('utf8'),
+      shared.tar.members.get('package/dist/go-minimal.js').toString('utf8'),
       /^#!\/usr\/bin\/env node\n/,
-      'dist/cli.js shebang',
+      'dist/go-minimal.js shebang',
     );
     // engines is yeoman-generator's own range (8.x: Node 22.0–22.8 are out), and every Node
     // tested here is inside it, or the claim would not be tested.

@@ -5,18 +5,8 @@
 // markers), --check (through npm and the tarball), idempotence, and a team generator that extends
 // ours updating its own projects with its own templates.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import {
-  cpSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-  existsSync,
-} from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
@@ -25,49 +15,13 @@ import { CLI, ROOT } from '../helpers/generate.mjs';
 import { DOCKER, goBins, localRef, prepareImages, useImageEngine } from './imagecheck.mjs';
 import { NEWEST_GO } from './matrix.mjs';
 import { goEnv } from './tools.mjs';
+import { NEW_VERSION, OLD_TGZ, RUN_ENV, files, generate, node, teamPackage, unpackOld } from './update-helpers.mjs';
 
 // `go-minimal update` runs make verify itself, with the host's network: podman, whose ports are
 // the host's, proves it here (Docker's image proof is image.test.mjs and verify.test.mjs).
 const imageSkip = await useImageEngine('podman');
 
-const OLD_TGZ = join(ROOT, 'test/fixtures/releases/generator-go-minimal-0.1.0.tgz');
-const NEW_VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
-const FLAGS = ['--yes', '--skip-install', '--name', 'svc', '--go-version', NEWEST_GO];
 const IMAGE_VERSION = 'update-e2e';
-
-/** Every regular file under dir (not .git) with its text. @param {string} dir @returns {Record<string, string>} */
-function files(dir) {
-  return Object.fromEntries(
-    readdirSync(dir, { recursive: true, withFileTypes: true })
-      .filter((e) => e.isFile())
-      .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
-      .filter((rel) => !rel.startsWith('.git/'))
-      .map((rel) => [rel, readFileSync(join(dir, rel), 'utf8')]),
-  );
-}
-
-/** The old package, unpacked, resolving its dependencies from this repository's node_modules. */
-function unpackOld() {
-  const dir = mkdtempSync(join(tmpdir(), 'gm-old-'));
-  execFileSync('tar', ['-xzf', OLD_TGZ, '-C', dir]);
-  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'package', 'node_modules'));
-  return join(dir, 'package');
-}
-
-/**
- * A node command's result (never throws on a non-zero exit).
- * @param {string[]} args @param {NodeJS.ProcessEnv} [env] @param {string} [cwd]
- */
-const node = (args, env = process.env, cwd = undefined) =>
-  eng.runCommand(process.execPath, args, { env, cwd, allowFail: true, timeoutMs: 12 * 60_000 });
-
-/** A project made by a CLI (the old or the new) with FLAGS, in a fresh folder. @param {string} cli */
-async function generate(cli) {
-  const dir = join(mkdtempSync(join(tmpdir(), 'gm-upd-e2e-')), 'svc');
-  const r = await node([cli, dir, ...FLAGS]);
-  assert.equal(r.code, 0, r.all);
-  return dir;
-}
 
 /** The user's edits of the issue: a handler in main.go, a Makefile target, a README paragraph, no .editorconfig. */
 const EDITS = {
@@ -224,48 +178,6 @@ describe('go-minimal update from the released 0.1.0 to this version', () => {
     assert.match(text, new RegExp(`^>>>>>>> generator-go-minimal ${NEW_VERSION.replace(/\./g, '\\.')}$`, 'm'));
   });
 });
-
-/**
- * A team generator package at a version: its app generator extends ours with its own template
- * (CONTRIBUTING.md), and its update generator is ours, re-exported (one line).
- * @param {string} root @param {string} version @param {string} contributing
- */
-function teamPackage(root, version, contributing) {
-  const dir = join(root, `acme-${version}`);
-  mkdirSync(join(dir, 'generators/app'), { recursive: true });
-  mkdirSync(join(dir, 'generators/update'), { recursive: true });
-  mkdirSync(join(dir, 'templates'), { recursive: true });
-  mkdirSync(join(dir, 'node_modules'));
-  symlinkSync(ROOT, join(dir, 'node_modules/generator-go-minimal'));
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'generator-acme-go', version, type: 'module' }));
-  writeFileSync(
-    join(dir, 'generators/app/index.js'),
-    `import { fileURLToPath } from 'node:url';
-import { AppGenerator } from 'generator-go-minimal';
-const templatesDir = fileURLToPath(new URL('../../templates', import.meta.url));
-export default class extends AppGenerator {
-  constructor(args, opts) {
-    super(args, { ...opts, preset: opts.preset ?? { base: 'distroless', locked: ['base'], templatesDir } });
-  }
-}
-`,
-  );
-  writeFileSync(
-    join(dir, 'generators/update/index.js'),
-    "export { UpdateGenerator as default } from 'generator-go-minimal';\n",
-  );
-  writeFileSync(join(dir, 'templates/CONTRIBUTING.md.ejs'), contributing);
-  return dir;
-}
-
-/** Runs a package's generator through yeoman-environment, as yo would (yo refuses root). */
-const RUN_ENV = `
-const [file, ns, cwd, options] = process.argv.slice(1);
-const { createEnv } = await import(${JSON.stringify(join(ROOT, 'node_modules/yeoman-environment/dist/index.js'))});
-const env = createEnv({ cwd });
-env.register(file, { namespace: ns });
-try { await env.run([ns], JSON.parse(options)); } catch (e) { console.error(e.message); process.exit(2); }
-`;
 
 describe('a team generator updates its own projects with its own templates', () => {
   it('merges the team template change and its user edit; records the team package and version', async () => {

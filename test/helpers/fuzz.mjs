@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { BASES } from '../../dist/image/images.js';
 import { BOTS, CI_KINDS } from '../../dist/image/ci.js';
 import { NAME_RE } from '../../dist/options/validate.js';
+import { LIFECYCLES } from '../../dist/options/types.js';
 
 /** Text a user can type or paste: any code point, controls and bidi overrides included. */
 const hostileText = fc.oneof(
@@ -76,6 +77,15 @@ const main = fc.oneof(
   fc.stringMatching(/^(\.\/)?[a-z.]{1,4}(\/[a-z.]{1,4}){0,2}\/?$/),
 );
 
+/** Backstage entity references, `[kind:][namespace/]name`, each part near the catalog's rules. */
+const entityRef = fc
+  .tuple(
+    fc.option(fc.stringMatching(/^[A-Za-z][A-Za-z0-9]{0,8}$/), { nil: undefined }),
+    fc.option(fc.stringMatching(/^[a-z0-9]+(-[a-z0-9]+)?$/), { nil: undefined }),
+    fc.stringMatching(/^[A-Za-z0-9]([-A-Za-z0-9_.]{0,10}[A-Za-z0-9])?$/),
+  )
+  .map(([kind, ns, name]) => `${kind ? `${kind}:` : ''}${ns ? `${ns}/` : ''}${name}`);
+
 /** Near-valid values of each option, as text (a flag or an input prompt). */
 const NEAR_TEXT = {
   name: fc.oneof(
@@ -101,6 +111,13 @@ const NEAR_TEXT = {
   bot: fc.oneof(fc.constantFrom(...BOTS, 'Renovate', 'snyk', ''), mutated(fc.constantFrom(...BOTS))),
   kubernetes: boolText,
   compose: boolText,
+  backstage: boolText,
+  owner: fc.oneof(entityRef, mutated(entityRef)),
+  system: fc.oneof(fc.constant(''), entityRef, mutated(entityRef)),
+  lifecycle: fc.oneof(
+    fc.constantFrom(...LIFECYCLES, 'Production', 'beta', ''),
+    mutated(fc.constantFrom(...LIFECYCLES)),
+  ),
 };
 
 /** Near-valid values as a JSON file holds them: typed values, and the same as text. */
@@ -111,6 +128,7 @@ const NEAR_JSON = {
   cgo: boolJson,
   kubernetes: boolJson,
   compose: boolJson,
+  backstage: boolJson,
 };
 
 const weighted = (near, junk) => fc.oneof({ arbitrary: near, weight: 4 }, { arbitrary: junk, weight: 1 });
@@ -153,6 +171,10 @@ export function classOf(name, value) {
       return value.split('.').length === 3 ? '1.N.P' : '1.N';
     case 'port':
       return value === 1 ? 'min' : value === 65535 ? 'max' : value < 1024 ? 'privileged' : 'unprivileged';
+    case 'owner':
+    case 'system':
+      // The shape: which parts the reference names (one project per shape).
+      return value === '' ? 'none' : `${value.includes(':') ? 'kind:' : ''}${value.includes('/') ? 'ns/' : ''}name`;
     case 'main':
       return value === '.'
         ? 'root'

@@ -11,3 +11,10 @@ export const APP_FILES: readonly FileEntry[] = [
   { template: 'Makefile.ejs', dest: 'Makefile' },
   { template: 'README.md.ejs', dest: 'README.md' },
 ];
+
+/** `--backstage`: the catalog entry and TechDocs, written after every other file (catalog-info.yaml reads api/openapi.yaml's presence). */
+export const BACKSTAGE_FILES: readonly FileEntry[] = [
+  { template: 'backstage/catalog-info.yaml.ejs', dest: 'catalog-info.yaml' },
+  { template: 'backstage/mkdocs.yml.ejs', dest: 'mkdocs.yml' },
+  { template: 'backstage/docs/index.md.ejs', dest: 'docs/index.md' },
+];

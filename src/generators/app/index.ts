@@ -1,11 +1,11 @@
 import { relative } from 'node:path';
-import { templateData, replayCommand, shellQuote } from '../derive.js';
+import { API_DESCRIPTION, templateData, replayCommand, shellQuote } from '../derive.js';
 import { which } from '../../image/go.js';
 import { templatesPath } from '../../io/paths.js';
 import { OptionsGenerator, type GenOptions } from '../base.js';
 import { APP_OPTION_NAMES, fixedAnswers, type Answers } from '../../options/table.js';
 import { IMAGE_TEMPLATES, writeImageFiles } from '../docker/files.js';
-import { APP_FILES } from './files.js';
+import { APP_FILES, BACKSTAGE_FILES } from './files.js';
 
 /** `yo go-minimal` / `go-minimal`: a new standard-library Go service and its image. */
 export default class AppGenerator extends OptionsGenerator {
@@ -38,7 +38,12 @@ export default class AppGenerator extends OptionsGenerator {
     this.renderFiles(APP_FILES, data);
     // One Dockerfile template in the project: the docker generator's write step, with these answers.
     writeImageFiles(this, data);
-    this.renderExtras([...APP_FILES.map((f) => f.template), ...IMAGE_TEMPLATES], data);
+    const builtIn = [...APP_FILES, ...BACKSTAGE_FILES].map((f) => f.template);
+    this.renderExtras([...builtIn, ...IMAGE_TEMPLATES], data);
+    if (!this.answers.backstage) return;
+    // Last: whatever wrote an API description this run (an option, a preset's template) or before it is seen.
+    const api = this.fs.exists(this.destinationPath(API_DESCRIPTION)) ? API_DESCRIPTION : undefined;
+    this.renderFiles(BACKSTAGE_FILES, templateData(this.answers as Answers, { apiDescription: api }));
   }
 
   transform(): void {

@@ -1,28 +1,20 @@
 /**
  * `yo go-minimal:update [folder]`: the bin's `go-minimal update` under yo (update/index.ts does
- * the work). A team generator that extends ours offers the same for its own projects with one
+ * the work). A team generator that extends it may declare `static migrations = [{ version, name,
+ * run(tree) }]`: each runs once, in version order, on the merged tree (update/tree.ts). A team generator that extends ours offers the same for its own projects with one
  * line, `export { UpdateGenerator as default } from 'generator-go-minimal';` in its
  * generators/update/index.js: the base and "theirs" are then rendered by its own package.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import Generator from 'yeoman-generator';
 import { flagsOf, givenOption, helpText } from '../../options/flags.js';
 import { runUpdate } from '../../update/index.js';
-
-/** The package a generator file belongs to: the nearest folder above it with a package.json. */
-function packageRoot(file: string): string {
-  let dir = dirname(file);
-  while (dir !== dirname(dir)) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    dir = dirname(dir);
-  }
-  throw new Error(`no package.json above ${file}`);
-}
+import type { TeamMigration } from '../../update/migrations.js';
+import { packageFolderOf } from '../../io/paths.js';
 
 export default class UpdateGenerator extends Generator {
   constructor(args: string[], opts: Generator['options']) {
-    super(args, opts, { customInstallTask: true, customCommitTask: true });
+    // inheritTasks: a team generator that extends this class (to declare migrations) runs its steps.
+    super(args, opts, { customInstallTask: true, customCommitTask: true, inheritTasks: true });
     for (const f of flagsOf('update')) {
       this.option(f.flag, {
         type: f.type === 'boolean' ? Boolean : String,
@@ -43,7 +35,7 @@ export default class UpdateGenerator extends Generator {
 
   async default(): Promise<void> {
     const given = (name: string) => givenOption(this.options as Record<string, unknown>, name);
-    const packagePath = packageRoot(this.resolved);
+    const packagePath = packageFolderOf(this.resolved);
     process.exitCode = await runUpdate({
       folder: ((this.options as Record<string, unknown>).folder as string | undefined) ?? this.destinationRoot(),
       running: {
@@ -57,6 +49,10 @@ export default class UpdateGenerator extends Generator {
       yes: given('yes') === true,
       preset: given('preset') as string | undefined,
       allowDirty: given('allowDirty') === true,
+      set: given('set') as string | string[] | undefined,
+      json: given('json') === true,
+      // The composition API: a team generator's update declares its per-version migrations.
+      migrations: (this.constructor as { migrations?: readonly TeamMigration[] }).migrations,
       log: (line) => this.log(line),
     });
   }
