@@ -48,6 +48,10 @@ describe('prompts', () => {
       'bot',
       'kubernetes',
       'compose',
+      'metrics',
+      'tracing',
+      'pprof',
+      'openapi',
     ]);
     result.assertFileContent('go.mod', /^module example\.com\/asked\/v3$/m);
     result.assertFileContent('Dockerfile', /^EXPOSE 6060$/m);

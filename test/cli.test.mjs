@@ -36,7 +36,7 @@ describe('go-minimal (bin)', () => {
     assert.match(readFileSync(join(dir, 'go.mod'), 'utf8'), /^module example\.com\/hello-svc$/m);
     assert.match(
       r.stdout + r.stderr,
-      /go-minimal '.*Hello Svc' --name hello-svc --module-path example\.com\/hello-svc --go-version 1\.23 --base scratch --port 8080 --healthcheck --ci github --bot renovate --no-kubernetes --no-compose --yes/,
+      /go-minimal '.*Hello Svc' --name hello-svc --module-path example\.com\/hello-svc --go-version 1\.23 --base scratch --port 8080 --healthcheck --ci github --bot renovate --no-kubernetes --no-compose --metrics none --tracing none --no-pprof --no-openapi --no-service-monitor --yes/,
     );
   });
   it('the replayed command writes the same tree', () => {

@@ -7,6 +7,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import Generator, { type BaseOptions, type BaseFeatures } from 'yeoman-generator';
 import { ciBotConflict } from '../image/ci.js';
+import { moduleGoConflict } from '../image/modules.js';
+import { serviceMonitorConflict } from '../options/validate.js';
 import { commitFiles, type CommitEnv } from '../io/commit.js';
 import {
   InputError,
@@ -276,7 +278,8 @@ export abstract class OptionsGenerator extends Generator<Partial<Answers>, GenOp
 
   /** Answers valid alone but not together (ci.ts): refused in one line, before anything is written. */
   protected checkCombinations(): void {
-    const conflict = ciBotConflict(this.answers);
+    const conflict =
+      ciBotConflict(this.answers) ?? moduleGoConflict(this.answers) ?? serviceMonitorConflict(this.answers);
     if (conflict) throw new OptionError(conflict);
   }
 
@@ -306,11 +309,17 @@ export abstract class OptionsGenerator extends Generator<Partial<Answers>, GenOp
         },
         validate: promptValidator(name),
         filter: (input: unknown) => spec.coerce(input) ?? input,
+        ...(spec.askWhen && { when: (soFar: Partial<Answers>) => spec.askWhen!({ ...this.answers, ...soFar }) }),
       };
     });
     const given = (await this.prompt(questions as never)) as Record<string, unknown>;
     for (const name of missing) {
-      (this.answers as Record<string, unknown>)[name] = checkOption(name, given[name], { kind: 'prompt' });
+      const spec = OPTIONS[name] as OptionSpec<unknown>;
+      // A question not asked (askWhen) takes its default, checked like one.
+      const skipped = spec.askWhen !== undefined && given[name] === undefined;
+      (this.answers as Record<string, unknown>)[name] = skipped
+        ? checkOption(name, spec.default({ ...ctx, answers: this.answers }), { kind: 'default' })
+        : checkOption(name, given[name], { kind: 'prompt' });
     }
     this.checkCombinations();
   }

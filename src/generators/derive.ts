@@ -3,6 +3,7 @@
  */
 import { USES, type ActionName } from '../image/ci.js';
 import { CI_IMAGES, builderImage, finalImage } from '../image/images.js';
+import { OTEL_SEMCONV, requiredModules, type GoModule } from '../image/modules.js';
 import { APP_OPTION_NAMES, kebab, type AnswerName, type Answers } from '../options/table.js';
 
 /** Where the binary lives in the image. */
@@ -44,6 +45,15 @@ export const REQUEST_TIMEOUT_SECONDS = SHUTDOWN_TIMEOUT_SECONDS;
 export const GRACE_MARGIN_SECONDS = 3;
 /** terminationGracePeriodSeconds (Kubernetes) and stop_grace_period (Compose): the whole drain plus the margin. */
 export const TERMINATION_GRACE_SECONDS = SHUTDOWN_DELAY_SECONDS + SHUTDOWN_TIMEOUT_SECONDS + GRACE_MARGIN_SECONDS;
+
+/**
+ * The generated middleware's limits (middleware.go), stated in the generated README: request line
+ * and headers (431 above), request bodies (413 above). net/http's own header default is 1 MiB.
+ */
+export const LIMITS = { maxHeaderKiB: 64, maxBodyMiB: 1 } as const;
+
+/** `--pprof`: the listener's default address (PPROF_ADDR); loopback only. */
+export const PPROF_ADDR = '127.0.0.1:6060';
 
 /**
  * The pod's resources. Memory is the limit GOMEMLIMIT reads (downward API), so the GC works
@@ -105,6 +115,12 @@ export interface TemplateData extends Answers {
   terminationGraceSeconds: number;
   resources: typeof POD_RESOURCES;
   nonrootUid: number;
+  /** The requires the service options add to go.mod (modules.ts), sorted by path. */
+  goModules: GoModule[];
+  /** The OpenTelemetry semantic conventions package tracing.go imports. */
+  otelSemconv: string;
+  limits: typeof LIMITS;
+  pprofAddr: string;
   /** Object, container and label name in the Kubernetes manifests (see kubernetesName). */
   k8sName: string;
   /**
@@ -159,6 +175,10 @@ export function templateData(answers: Answers, project: ProjectFacts = {}): Temp
     terminationGraceSeconds: TERMINATION_GRACE_SECONDS,
     resources: POD_RESOURCES,
     nonrootUid: NONROOT_UID,
+    goModules: requiredModules(answers),
+    otelSemconv: OTEL_SEMCONV,
+    limits: LIMITS,
+    pprofAddr: PPROF_ADDR,
     k8sName: kubernetesName(answers.name),
     yaml: {
       name: yamlString(answers.name),

@@ -15,6 +15,7 @@ import { GO_VERSIONS, defaultGoVersion, localGoMinor } from '../image/go.js';
 import { booleanOption, choiceOption, integerOption, asString, kebab } from './kinds.js';
 import { CONFIG_FILE } from '../io/paths.js';
 import { OptionError } from '../messages/errors.js';
+import { METRICS_KINDS, TRACING_KINDS } from './types.js';
 import type { Answers, AnswerName, CommandName, GeneratorName, OptionSpec, OptionTable } from './types.js';
 import { quoteValue } from '../messages/quote.js';
 
@@ -180,6 +181,59 @@ export const OPTIONS: OptionTable = {
     defaultHelp: 'false',
     default: () => false,
     prompt: { type: 'confirm', message: 'Add a compose.yaml (docker compose / podman-compose)?' },
+  }),
+  // The service options: code of their own (metrics.go, tracing.go, pprof.go, openapi.go), so
+  // go-minimal docker, which never edits a module's code, fixes them off. Costs: docs/service.md.
+  metrics: choiceOption({
+    description:
+      'Prometheus /metrics (client_golang): requests by route and status class, in flight, Go, process, build info',
+    owners: { app: 11 },
+    fixedBy: { docker: 'none' },
+    stored: true,
+    defaultHelp: 'none (prometheus adds about 4 MB to the image)',
+    choices: METRICS_KINDS,
+    default: () => 'none',
+    prompt: { type: 'select', message: 'Metrics endpoint' },
+  }),
+  tracing: choiceOption({
+    description:
+      'OpenTelemetry server spans over OTLP/HTTP, configured by the OTEL_* variables, off until OTEL_EXPORTER_OTLP_ENDPOINT is set',
+    owners: { app: 12 },
+    fixedBy: { docker: 'none' },
+    stored: true,
+    defaultHelp: 'none (otel adds about 8 MB to the image)',
+    choices: TRACING_KINDS,
+    default: () => 'none',
+    prompt: { type: 'select', message: 'Tracing' },
+  }),
+  pprof: booleanOption('pprof', {
+    description: 'net/http/pprof on a second listener bound to 127.0.0.1 only (PPROF_ADDR), never on the service port',
+    owners: { app: 13 },
+    fixedBy: { docker: false },
+    stored: true,
+    defaultHelp: 'false',
+    default: () => false,
+    prompt: { type: 'confirm', message: 'Add pprof on a loopback-only listener?' },
+  }),
+  openapi: booleanOption('openapi', {
+    description:
+      'api/openapi.yaml (OpenAPI 3.1) served at GET /openapi.yaml; a test checks routes and responses against it',
+    owners: { app: 14 },
+    fixedBy: { docker: false },
+    stored: true,
+    defaultHelp: 'false',
+    default: () => false,
+    prompt: { type: 'confirm', message: 'Add an OpenAPI document, served and tested?' },
+  }),
+  serviceMonitor: booleanOption('serviceMonitor', {
+    description: 'With --kubernetes and --metrics prometheus: a ServiceMonitor (needs the Prometheus Operator CRD)',
+    owners: { app: 15 },
+    fixedBy: { docker: false },
+    stored: true,
+    defaultHelp: 'false',
+    default: () => false,
+    prompt: { type: 'confirm', message: 'Add a ServiceMonitor (Prometheus Operator)?' },
+    askWhen: (answers) => answers.kubernetes === true && answers.metrics === 'prometheus',
   }),
 };
 

@@ -19,8 +19,9 @@ import {
   OptionError,
   folderNameOf,
   promptValidator,
-  storedNames,
+  optionNames,
   type AnswerName,
+  type Answers,
   type GeneratorName,
   type OptionSpec,
 } from '../options/table.js';
@@ -109,7 +110,9 @@ async function askNewOptions(
   folder: string,
   yes: boolean,
 ): Promise<Record<string, unknown>> {
-  const missing = storedNames(generator).filter((name) => answers[name] === undefined);
+  // What the generator asks (a value it fixes, such as the docker generator's metrics: none, is
+  // its own to set), and only where it means something (askWhen, checked as answers arrive).
+  const missing = optionNames(generator).filter((name) => answers[name] === undefined);
   if (missing.length === 0 || yes || !process.stdin.isTTY) return answers;
   const rl = createInterface({ input: process.stdin, output: process.stdout });
   // Ctrl-C at a question: nothing is written before the questions are answered.
@@ -121,6 +124,7 @@ async function askNewOptions(
   try {
     for (const name of missing) {
       const spec = OPTIONS[name] as OptionSpec<unknown>;
+      if (spec.askWhen && !spec.askWhen(result as Partial<Answers>)) continue;
       const fallback = spec.default({ folderName: folderNameOf(folder), answers: result, localGoMinor });
       for (;;) {
         const given = (

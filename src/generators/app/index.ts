@@ -5,7 +5,7 @@ import { templatesPath } from '../../io/paths.js';
 import { OptionsGenerator, type GenOptions } from '../base.js';
 import { APP_OPTION_NAMES, fixedAnswers, type Answers } from '../../options/table.js';
 import { IMAGE_TEMPLATES, writeImageFiles } from '../docker/files.js';
-import { APP_FILES } from './files.js';
+import { ALL_APP_TEMPLATES, appFiles } from './files.js';
 
 /** `yo go-minimal` / `go-minimal`: a new standard-library Go service and its image. */
 export default class AppGenerator extends OptionsGenerator {
@@ -35,10 +35,10 @@ export default class AppGenerator extends OptionsGenerator {
 
   writing(): void {
     const data = templateData(this.answers as Answers);
-    this.renderFiles(APP_FILES, data);
+    this.renderFiles(appFiles(data), data);
     // One Dockerfile template in the project: the docker generator's write step, with these answers.
     writeImageFiles(this, data);
-    this.renderExtras([...APP_FILES.map((f) => f.template), ...IMAGE_TEMPLATES], data);
+    this.renderExtras([...ALL_APP_TEMPLATES, ...IMAGE_TEMPLATES], data);
   }
 
   transform(): void {
