@@ -81,7 +81,7 @@ describe('every service option on (--skip-install: go.mod as the template writes
   it('main.go sets tracing up, flushes it in the drain and starts pprof', () => {
     result.assertFileContent('main.go', /setupTracing\(ctx, getenv\)/);
     result.assertFileContent('main.go', /shutdownTracing\(drainCtx\)/);
-    result.assertFileContent('main.go', /startPprof\(cfg\.pprofAddr, logger\)/);
+    result.assertFileContent('main.go', /startPprof\(ctx, cfg\.pprofAddr, logger\)/);
   });
   it('the OpenAPI document is 3.1 and lists /metrics', () => {
     result.assertFileContent('api/openapi.yaml', /^openapi: 3\.1\.0$/m);

@@ -1,7 +1,7 @@
 /**
  * Values derived from the answers, computed here (and unit-tested) so templates only print them.
  */
-import { USES, type ActionName } from '../image/ci.js';
+import { GO_TOOL_REFS, USES, type ActionName, type GoToolName } from '../image/ci.js';
 import { CI_IMAGES, builderImage, finalImage } from '../image/images.js';
 import { OTEL_SEMCONV, requiredModules, type GoModule } from '../image/modules.js';
 import { APP_OPTION_NAMES, kebab, type AnswerName, type Answers } from '../options/table.js';
@@ -108,6 +108,8 @@ export interface TemplateData extends Answers {
   /** Each pinned action's `uses:` value (ci.ts). */
   uses: Readonly<Record<ActionName, string>>;
   ciImages: typeof CI_IMAGES;
+  /** Each pinned Go tool as `module@version` (ci.ts GO_TOOLS): what `go run` names. */
+  goTools: Readonly<Record<GoToolName, string>>;
   shutdownDelaySeconds: number;
   shutdownTimeoutSeconds: number;
   requestTimeoutSeconds: number;
@@ -168,6 +170,7 @@ export function templateData(answers: Answers, project: ProjectFacts = {}): Temp
     goMinor: answers.goVersion.split('.').slice(0, 2).join('.'),
     uses: USES,
     ciImages: CI_IMAGES,
+    goTools: GO_TOOL_REFS,
     shutdownDelaySeconds: SHUTDOWN_DELAY_SECONDS,
     shutdownTimeoutSeconds: SHUTDOWN_TIMEOUT_SECONDS,
     requestTimeoutSeconds: REQUEST_TIMEOUT_SECONDS,

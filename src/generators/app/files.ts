@@ -14,6 +14,7 @@ export const APP_FILES: readonly FileEntry[] = [
   // Dotfiles are stored without the dot: npm pack drops .gitignore from tarballs.
   { template: 'gitignore.ejs', dest: '.gitignore' },
   { template: 'editorconfig.ejs', dest: '.editorconfig' },
+  { template: 'golangci.yml.ejs', dest: '.golangci.yml' },
   { template: 'Makefile.ejs', dest: 'Makefile' },
   { template: 'README.md.ejs', dest: 'README.md' },
 ];

@@ -90,7 +90,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	// Handlers log with slog.InfoContext(r.Context(), …): the line carries the request ID.
 	slog.SetDefault(logger)
 	// All interfaces, never localhost: inside a container, localhost is unreachable from outside.
-	ln, err := net.Listen("tcp", ":"+strconv.Itoa(cfg.port))
+	ln, err := new(net.ListenConfig).Listen(ctx, "tcp", ":"+strconv.Itoa(cfg.port))
 	if err != nil {
 		logger.Error("listen failed", "err", err)
 		return 1
@@ -195,6 +195,8 @@ type info struct {
 // Method patterns make the mux answer 405 to other methods and 404 to other paths.
 func newHandler(ready *atomic.Bool) *http.ServeMux {
 	mux := http.NewServeMux()
+	// An example of a route that reads a body (echo.go): strict JSON, at most maxBodyBytes.
+	mux.HandleFunc("POST /echo", handleEcho)
 	// Liveness stays 200 during shutdown: a draining process must not be restarted.
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		fmt.Fprint(w, "ok")
@@ -212,8 +214,6 @@ func newHandler(ready *atomic.Bool) *http.ServeMux {
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(info{Name: serviceName, Version: version}) // fails only if the client left
 	})
-	// An example of a route that reads a body (echo.go): strict JSON, at most maxBodyBytes.
-	mux.HandleFunc("POST /echo", handleEcho)
 	return mux
 }
 

@@ -101,7 +101,7 @@ func TestRequestIDKeptWhenSaneElseGenerated(t *testing.T) {
 			if tt.kept && got != tt.sent {
 				t.Errorf("X-Request-ID = %q, want the client's %q", got, tt.sent)
 			}
-			if !tt.kept && (got == tt.sent || len(got) != 32 || !saneRequestID.MatchString(got)) {
+			if !tt.kept && (got == tt.sent || len(got) != 32 || !saneRequestID(got)) {
 				t.Errorf("X-Request-ID = %q, want a new 32-character hex ID", got)
 			}
 			// Both lines of the request (the handler's and the access log) carry the same ID.
