@@ -5,18 +5,8 @@
 // markers), --check (through npm and the tarball), idempotence, and a team generator that extends
 // ours updating its own projects with its own templates.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import {
-  cpSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-  existsSync,
-} from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
@@ -25,6 +15,7 @@ import { CLI, ROOT } from '../helpers/generate.mjs';
 import { DOCKER, goBins, localRef, prepareImages, useImageEngine } from './imagecheck.mjs';
 import { NEWEST_GO } from './matrix.mjs';
 import { goEnv } from './tools.mjs';
+import { files, generateWith, node, unpack } from './update-helpers.mjs';
 
 // `go-minimal update` runs make verify itself, with the host's network: podman, whose ports are
 // the host's, proves it here (Docker's image proof is image.test.mjs and verify.test.mjs).
@@ -35,39 +26,11 @@ const NEW_VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
 const FLAGS = ['--yes', '--skip-install', '--name', 'svc', '--go-version', NEWEST_GO];
 const IMAGE_VERSION = 'update-e2e';
 
-/** Every regular file under dir (not .git) with its text. @param {string} dir @returns {Record<string, string>} */
-function files(dir) {
-  return Object.fromEntries(
-    readdirSync(dir, { recursive: true, withFileTypes: true })
-      .filter((e) => e.isFile())
-      .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
-      .filter((rel) => !rel.startsWith('.git/'))
-      .map((rel) => [rel, readFileSync(join(dir, rel), 'utf8')]),
-  );
-}
-
-/** The old package, unpacked, resolving its dependencies from this repository's node_modules. */
-function unpackOld() {
-  const dir = mkdtempSync(join(tmpdir(), 'gm-old-'));
-  execFileSync('tar', ['-xzf', OLD_TGZ, '-C', dir]);
-  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'package', 'node_modules'));
-  return join(dir, 'package');
-}
-
-/**
- * A node command's result (never throws on a non-zero exit).
- * @param {string[]} args @param {NodeJS.ProcessEnv} [env] @param {string} [cwd]
- */
-const node = (args, env = process.env, cwd = undefined) =>
-  eng.runCommand(process.execPath, args, { env, cwd, allowFail: true, timeoutMs: 12 * 60_000 });
-
 /** A project made by a CLI (the old or the new) with FLAGS, in a fresh folder. @param {string} cli */
-async function generate(cli) {
-  const dir = join(mkdtempSync(join(tmpdir(), 'gm-upd-e2e-')), 'svc');
-  const r = await node([cli, dir, ...FLAGS]);
-  assert.equal(r.code, 0, r.all);
-  return dir;
-}
+const generate = (cli) => generateWith(cli, FLAGS);
+
+/** The old package, unpacked. */
+const unpackOld = () => unpack(OLD_TGZ);
 
 /** The user's edits of the issue: a handler in main.go, a Makefile target, a README paragraph, no .editorconfig. */
 const EDITS = {
