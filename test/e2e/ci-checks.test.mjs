@@ -85,7 +85,7 @@ describe('the generated CI’s linters, offline', { skip }, () => {
     const file = join(dir, 'planted.go');
     // (os.Remove would not do: the std-error-handling preset excludes it, as errcheck users expect.)
     writeFileSync(file, 'package main\n\nimport "os"\n\nfunc leave() { os.Chdir("/") }\n\nvar _ = leave\n');
-    const r = await eng.runCommand(goToolBin('golangciLint'), ['run', './...'], {
+    const r = await eng.runCommand(goToolBin('golangciLint'), ['run', '--allow-serial-runners', './...'], {
       cwd: dir,
       env: { ...process.env, ...env },
       allowFail: true,

@@ -77,7 +77,12 @@ describe('generated projects, Go level', { concurrency: 2, skip }, () => {
       // (service.test.mjs); every other generated test runs here for every cell.
       it('go test -short passes', () => run(cell, 'go', ['test', '-short', '-count=1', './...'], { cwd: dir, env }));
       it('golangci-lint passes with the generated .golangci.yml', { skip: lintSkip }, () =>
-        run(cell, goToolBin('golangciLint'), ['run', './...'], { cwd: dir, env, timeoutMs: 5 * 60_000 }),
+        // --allow-serial-runners: cells run two at a time, and golangci-lint refuses a parallel run.
+        run(cell, goToolBin('golangciLint'), ['run', '--allow-serial-runners', './...'], {
+          cwd: dir,
+          env,
+          timeoutMs: 5 * 60_000,
+        }),
       );
 
       // The outer { concurrency: 2 } is inherited here, so the next test may start before this one
