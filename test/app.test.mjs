@@ -35,9 +35,14 @@ describe('--yes with defaults', () => {
       'healthcheck',
       'kubernetes',
       'main',
+      'metrics',
       'modulePath',
       'name',
+      'openapi',
       'port',
+      'pprof',
+      'serviceMonitor',
+      'tracing',
     ]);
     assert.equal(stored.main, '.');
     assert.equal(stored.cgo, false);
@@ -233,6 +238,11 @@ describe('stored answers (.yo-rc.json)', () => {
       bot: 'none',
       kubernetes: true,
       compose: false,
+      metrics: 'none',
+      tracing: 'none',
+      pprof: false,
+      openapi: false,
+      serviceMonitor: false,
       backstage: false,
     };
     const result = await helpers
@@ -262,7 +272,16 @@ describe('stored answers (.yo-rc.json)', () => {
         backstage: false,
       })
       .withAnswers({ modulePath: 'example.com/half', goVersion: '1.23', healthcheck: true });
-    assert.deepEqual(result.askedQuestions.map((q) => q.name).sort(), ['goVersion', 'healthcheck', 'modulePath']);
+    // The service options are asked too (their defaults taken); the ServiceMonitor is not, without Kubernetes.
+    assert.deepEqual(result.askedQuestions.map((q) => q.name).sort(), [
+      'goVersion',
+      'healthcheck',
+      'metrics',
+      'modulePath',
+      'openapi',
+      'pprof',
+      'tracing',
+    ]);
   });
   it('flags override stored answers, and the new value is stored', async () => {
     const result = await helpers

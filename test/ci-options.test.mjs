@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { CLI, DOCKER, FIXTURES, helpers, runYes } from './helpers/generate.mjs';
-import { ACTIONS, ALL_CI_TEMPLATES, BOT_FILES, CI_FILES, ciBotConflict, usesLine } from '../dist/image/ci.js';
+import { ACTIONS, ALL_CI_TEMPLATES, BOT_FILES, CI_FILES, GO_TOOLS, ciBotConflict, usesLine } from '../dist/image/ci.js';
 import { OPTIONS, checkOption } from '../dist/options/table.js';
 
 const ALL_DESTS = [...Object.values(CI_FILES), ...Object.values(BOT_FILES)].flat().map((f) => f.dest);
@@ -83,11 +83,21 @@ describe('rendered GitHub workflows (default app)', () => {
     const allowed = new Set(Object.values(ACTIONS).map(usesLine));
     for (const u of uses) assert.ok(allowed.has(u), u);
   });
-  it('ci: setup-go reads go.mod; gofmt, vet, test, check-go-version, verify', () => {
+  it('ci: setup-go reads go.mod; gofmt, vet, test -race, golangci-lint, govulncheck, check-go-version, verify', () => {
     assert.match(text['ci.yml'], /go-version-file: go\.mod/);
     assert.doesNotMatch(text['ci.yml'], /go-version: /);
-    for (const step of ['gofmt -l .', 'go vet ./...', 'go test ./...', 'check-go-version', 'make -f docker.mk verify'])
+    for (const step of [
+      'gofmt -l .',
+      'go vet ./...',
+      'go test -race ./...',
+      `go run ${GO_TOOLS.golangciLint.module}@${GO_TOOLS.golangciLint.version} run ./...`,
+      `go run ${GO_TOOLS.govulncheck.module}@${GO_TOOLS.govulncheck.version} ./...`,
+      'check-go-version',
+      'make -f docker.mk verify',
+    ])
       assert.ok(text['ci.yml'].includes(step), step);
+    // The linter runs where its config is: the app's .golangci.yml, not an existing module's defaults.
+    assert.match(text['ci.yml'], /if: hashFiles\('\.golangci\.yml'\) != ''\n/);
   });
   it('release: two platforms, SBOM, max provenance, index annotations, keyless signing of the digest', () => {
     const r = text['release.yml'];
@@ -105,7 +115,12 @@ describe('rendered GitHub workflows (default app)', () => {
   });
   it('names no registry but GitHub’s own (and the GitLab file none)', async () => {
     const gitlab = await runYes({ ci: 'gitlab' });
-    const hostsIn = (t) => [...new Set([...t.matchAll(/\b((?:[a-z0-9-]+\.)+[a-z]{2,})\//g)].map((m) => m[1]))];
+    // The pinned Go tools' module paths are fetched through the Go module proxy: not registries.
+    const modules = Object.values(GO_TOOLS).map((t) => t.module.split('/')[0]);
+    const hostsIn = (t) =>
+      [...new Set([...t.matchAll(/\b((?:[a-z0-9-]+\.)+[a-z]{2,})\//g)].map((m) => m[1]))].filter(
+        (h) => !modules.includes(h),
+      );
     assert.deepEqual(hostsIn(Object.values(text).join('\n')), ['ghcr.io']);
     assert.deepEqual(hostsIn(readFileSync(join(gitlab.cwd, '.gitlab-ci.yml'), 'utf8')), []);
   });

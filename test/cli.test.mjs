@@ -41,7 +41,7 @@ describe('go-minimal (bin)', () => {
     assert.equal(summary, 'Created hello-svc (example.com/hello-svc), Go 1.23, scratch image, port 8080.');
     assert.match(
       replay,
-      /^go-minimal '.*Hello Svc' --name hello-svc --module-path example\.com\/hello-svc --go-version 1\.23 --base scratch --port 8080 --healthcheck --ci github --bot renovate --no-kubernetes --no-compose --no-backstage --yes$/,
+      /^go-minimal '.*Hello Svc' --name hello-svc --module-path example\.com\/hello-svc --go-version 1\.23 --base scratch --port 8080 --healthcheck --ci github --bot renovate --no-kubernetes --no-compose --metrics none --tracing none --no-pprof --no-openapi --no-service-monitor --no-backstage --yes$/,
     );
     assert.match(r.stderr, /^ +create go\.mod$/m);
     assert.match(r.stderr, /^Next steps:$/m);

@@ -42,10 +42,11 @@ function unpack(tgz) {
 }
 
 /**
- * One row of a help's Options section: `  -y, --yes  …`, `  --[no-]cgo  …`, `  --port <value>  …`.
+ * One row of a help's Options section: `  -y, --yes  …`, `  --[no-]cgo  …`, `  --port <value>  …`,
+ * `  --set <option>=<value>  …`.
  * A row this does not match fails the test (a help format the parser does not know).
  */
-const ROW = /^ {2}(?:-([A-Za-z]), )?--(\[no-\])?([a-z][a-z0-9-]*)( <[^>]+>)?(?: {2,}\S|$)/;
+const ROW = /^ {2}(?:-([A-Za-z]), )?--(\[no-\])?([a-z][a-z0-9-]*)( <[^>]+>(?:=<[^>]+>)?)?(?: {2,}\S|$)/;
 
 /**
  * The flags of a command's help: every row of its Options section, with each spelling it allows.

@@ -150,7 +150,10 @@ describe('the options through every channel', () => {
       stdin: 'ignore',
     });
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout + r.stderr, / --kubernetes --no-compose --no-backstage --yes\n/);
+    assert.match(
+      r.stdout + r.stderr,
+      / --kubernetes --no-compose --metrics none --tracing none --no-pprof --no-openapi --no-service-monitor --no-backstage --yes\n/,
+    );
   });
   it('go-minimal docker offers them for an existing module, with the detected port and name', async () => {
     const dir = join(tmp(), 'cmd-api');

@@ -49,7 +49,10 @@ function assertOneLine(r, pattern, code) {
   if (pattern) assert.match(r.stderr, pattern);
 }
 
-const FILES = 15; // what a default run writes, .yo-rc.json included
+// What a default run writes, .yo-rc.json included: the golden default project's files.
+const FILES = readdirSync(join(ROOT, 'test/golden/default'), { recursive: true, withFileTypes: true }).filter((e) =>
+  e.isFile(),
+).length;
 
 describe('7. signals leave a whole project or none', () => {
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) {

@@ -50,7 +50,8 @@ describe('Ctrl-C', { skip: HAVE_SCRIPT ? false : 'no `script` (util-linux) on th
     writeFileSync(join(base, 'svc/main.go'), 'package main\n');
     const flags = ['--name', 'svc', '--module-path', 'example.com/svc', '--go-version', '1.23'];
     const more = ['--base', 'scratch', '--port', '8080', '--healthcheck', '--ci', 'github', '--bot', 'renovate'];
-    const all = [...flags, ...more, '--no-kubernetes', '--no-compose', '--no-backstage', '--skip-install'];
+    const service = ['--metrics', 'none', '--tracing', 'none', '--no-pprof', '--no-openapi'];
+    const all = [...flags, ...more, ...service, '--no-kubernetes', '--no-compose', '--no-backstage', '--skip-install'];
     const r = await interruptAt(['svc', ...all], base, /Overwrite main\.go\?/);
     assert.ok(r.sent, r.out);
     assert.equal(r.code, 130, r.out);

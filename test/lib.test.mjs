@@ -349,8 +349,9 @@ describe('derived from the option table', () => {
     const meaningful = storedNames('app').filter((name) => applies(name, stored));
     assert.deepEqual([...meaningful, 'generator', 'generatorPackage', 'generatorVersion'], Object.keys(stored));
     assert.deepEqual(fixedAnswers('app'), { main: '.', cgo: false });
-    assert.deepEqual(fixedAnswers('docker'), {});
-    assert.deepEqual(storedNames('docker'), DOCKER_OPTION_NAMES);
+    const serviceOff = { metrics: 'none', tracing: 'none', pprof: false, openapi: false, serviceMonitor: false };
+    assert.deepEqual(fixedAnswers('docker'), serviceOff);
+    assert.deepEqual(storedNames('docker'), [...DOCKER_OPTION_NAMES, ...Object.keys(serviceOff)]);
     const answers = { port: 1, base: 'alpine', goVersion: '1.26', name: 'x', main: '.', cgo: true, ci: 'none' };
     assert.deepEqual(Object.entries(storedAnswers('docker', { ...answers, kubernetes: true, compose: false })), [
       ['main', '.'],
@@ -362,6 +363,11 @@ describe('derived from the option table', () => {
       ['bot', undefined],
       ['kubernetes', true],
       ['compose', false],
+      ['metrics', undefined],
+      ['tracing', undefined],
+      ['pprof', undefined],
+      ['openapi', undefined],
+      ['serviceMonitor', undefined],
     ]);
   });
   it("the schema's ranges are the table's bounds, for integer options only", () => {

@@ -7,6 +7,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import Generator, { type BaseOptions, type BaseFeatures } from 'yeoman-generator';
 import { ciBotConflict } from '../image/ci.js';
+import { moduleGoConflict } from '../image/modules.js';
+import { serviceMonitorConflict } from '../options/validate.js';
 import { commitFiles, type CommitEnv } from '../io/commit.js';
 import {
   InputError,
@@ -310,7 +312,8 @@ export abstract class OptionsGenerator extends Generator<Partial<Answers>, GenOp
 
   /** Answers valid alone but not together (ci.ts): refused in one line, before anything is written. */
   protected checkCombinations(): void {
-    const conflict = ciBotConflict(this.answers);
+    const conflict =
+      ciBotConflict(this.answers) ?? moduleGoConflict(this.answers) ?? serviceMonitorConflict(this.answers);
     if (conflict) throw new OptionError(conflict);
   }
 
@@ -329,7 +332,10 @@ export abstract class OptionsGenerator extends Generator<Partial<Answers>, GenOp
         type: spec.prompt.type,
         name,
         message: spec.prompt.message,
-        when: (soFar: Partial<Answers>) => applies(name, { ...this.answers, ...soFar }),
+        when: (soFar: Partial<Answers>) => {
+          const answers = { ...this.answers, ...soFar };
+          return applies(name, answers) && (spec.askWhen?.(answers) ?? true);
+        },
         choices: choices[name] ?? (spec.choices ? [...spec.choices] : undefined),
         default: (soFar: Partial<Answers>) => {
           try {
@@ -345,10 +351,15 @@ export abstract class OptionsGenerator extends Generator<Partial<Answers>, GenOp
     });
     const given = (await this.prompt(questions as never)) as Record<string, unknown>;
     for (const name of names) {
+      const spec = OPTIONS[name] as OptionSpec<unknown>;
       // An answer that no longer means anything (owner, after "no" to backstage) is dropped.
       if (!applies(name, { ...this.answers, ...given })) delete (this.answers as Record<string, unknown>)[name];
       else if (missing.includes(name)) {
-        (this.answers as Record<string, unknown>)[name] = checkOption(name, given[name], { kind: 'prompt' });
+        // A question not asked (askWhen) takes its default, checked like one.
+        const skipped = spec.askWhen !== undefined && given[name] === undefined;
+        (this.answers as Record<string, unknown>)[name] = skipped
+          ? checkOption(name, spec.default({ ...ctx, answers: this.answers }), { kind: 'default' })
+          : checkOption(name, given[name], { kind: 'prompt' });
       }
     }
     this.checkCombinations();

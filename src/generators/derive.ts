@@ -1,8 +1,9 @@
 /**
  * Values derived from the answers, computed here (and unit-tested) so templates only print them.
  */
-import { USES, conflictMarkerCheck, type ActionName } from '../image/ci.js';
+import { GO_TOOL_REFS, USES, conflictMarkerCheck, type ActionName, type GoToolName } from '../image/ci.js';
 import { CI_IMAGES, builderImage, finalImage } from '../image/images.js';
+import { OTEL_SEMCONV, requiredModules, type GoModule } from '../image/modules.js';
 import { APP_OPTION_NAMES, kebab, type AnswerName, type Answers } from '../options/table.js';
 import { API_DESCRIPTION } from '../io/paths.js';
 
@@ -45,6 +46,15 @@ export const REQUEST_TIMEOUT_SECONDS = SHUTDOWN_TIMEOUT_SECONDS;
 export const GRACE_MARGIN_SECONDS = 3;
 /** terminationGracePeriodSeconds (Kubernetes) and stop_grace_period (Compose): the whole drain plus the margin. */
 export const TERMINATION_GRACE_SECONDS = SHUTDOWN_DELAY_SECONDS + SHUTDOWN_TIMEOUT_SECONDS + GRACE_MARGIN_SECONDS;
+
+/**
+ * The generated middleware's limits (middleware.go), stated in the generated README: request line
+ * and headers (431 above), request bodies (413 above). net/http's own header default is 1 MiB.
+ */
+export const LIMITS = { maxHeaderKiB: 64, maxBodyMiB: 1 } as const;
+
+/** `--pprof`: the listener's default address (PPROF_ADDR); loopback only. */
+export const PPROF_ADDR = '127.0.0.1:6060';
 
 /**
  * The pod's resources. Memory is the limit GOMEMLIMIT reads (downward API), so the GC works
@@ -108,6 +118,8 @@ export interface TemplateData extends Answers {
   ciImages: typeof CI_IMAGES;
   /** The conflict-marker step's script lines, per CI (ci.ts). */
   conflictCheck: { github: string[]; plain: string[] };
+  /** Each pinned Go tool as `module@version` (ci.ts GO_TOOLS): what `go run` names. */
+  goTools: Readonly<Record<GoToolName, string>>;
   shutdownDelaySeconds: number;
   shutdownTimeoutSeconds: number;
   requestTimeoutSeconds: number;
@@ -115,6 +127,12 @@ export interface TemplateData extends Answers {
   terminationGraceSeconds: number;
   resources: typeof POD_RESOURCES;
   nonrootUid: number;
+  /** The requires the service options add to go.mod (modules.ts), sorted by path. */
+  goModules: GoModule[];
+  /** The OpenTelemetry semantic conventions package tracing.go imports. */
+  otelSemconv: string;
+  limits: typeof LIMITS;
+  pprofAddr: string;
   /** Object, container and label name in the Kubernetes manifests (see kubernetesName). */
   k8sName: string;
   /**
@@ -223,6 +241,7 @@ export function templateData(answers: Answers, project: ProjectFacts = {}): Temp
     uses: USES,
     ciImages: CI_IMAGES,
     conflictCheck: { github: conflictMarkerCheck('github'), plain: conflictMarkerCheck('plain') },
+    goTools: GO_TOOL_REFS,
     shutdownDelaySeconds: SHUTDOWN_DELAY_SECONDS,
     shutdownTimeoutSeconds: SHUTDOWN_TIMEOUT_SECONDS,
     requestTimeoutSeconds: REQUEST_TIMEOUT_SECONDS,
@@ -230,6 +249,10 @@ export function templateData(answers: Answers, project: ProjectFacts = {}): Temp
     terminationGraceSeconds: TERMINATION_GRACE_SECONDS,
     resources: POD_RESOURCES,
     nonrootUid: NONROOT_UID,
+    goModules: requiredModules(answers),
+    otelSemconv: OTEL_SEMCONV,
+    limits: LIMITS,
+    pprofAddr: PPROF_ADDR,
     k8sName: kubernetesName(answers.name),
     yaml: {
       name: yamlString(answers.name),

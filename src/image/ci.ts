@@ -76,6 +76,25 @@ export const ACTIONS = {
 } as const satisfies Record<string, ActionPin>;
 export type ActionName = keyof typeof ACTIONS;
 
+/**
+ * The Go tools the generated CI runs (and `make lint` / `make vuln`), by module and version: `go
+ * run module@version`, so no action SHA or download URL is trusted besides the Go module proxy's
+ * checksummed modules. A bump is one line here (this repository's e2e builds the same pins).
+ * - golangci-lint v2.15.0 and govulncheck (golang.org/x/vuln) v1.9.0: the newest the Go module
+ *   proxy served on 2026-12-03; both build with Go 1.26 or newer (their go.mod), which `go run`
+ *   fetches as a toolchain when the project's Go is older.
+ */
+export const GO_TOOLS = {
+  golangciLint: { module: 'github.com/golangci/golangci-lint/v2/cmd/golangci-lint', version: 'v2.15.0' },
+  govulncheck: { module: 'golang.org/x/vuln/cmd/govulncheck', version: 'v1.9.0' },
+} as const;
+export type GoToolName = keyof typeof GO_TOOLS;
+
+/** `module@version` of each tool: what the Makefile's `go run` names. */
+export const GO_TOOL_REFS: Readonly<Record<GoToolName, string>> = Object.fromEntries(
+  Object.entries(GO_TOOLS).map(([name, t]) => [name, `${t.module}@${t.version}`]),
+) as Record<GoToolName, string>;
+
 /** `owner/repo@sha # vX.Y.Z`: the value of a step's `uses:` (the comment is what bots update). */
 export function usesLine(pin: ActionPin): string {
   return `${pin.action}@${pin.sha} # ${pin.version}`;

@@ -1,6 +1,6 @@
 /**
  * The image's files: which templates the write step renders to which destinations, per answer
- * (the image files always; CI, bot, Kubernetes and compose files when chosen). The docker
+ * (the image files always; CI, bot, Kubernetes, ServiceMonitor and compose files when chosen). The docker
  * generator writes them (generators/docker/files.ts); the update knows them as its output.
  */
 import { ALL_CI_TEMPLATES, BOT_FILES, CI_FILES, type Bot, type CiKind } from './ci.js';
@@ -27,25 +27,37 @@ export const KUBERNETES_FILES: readonly FileEntry[] = ['kustomization', 'deploym
   dest: `deploy/kubernetes/${n}.yaml`,
 }));
 
+/** `--service-monitor` (with --kubernetes and --metrics prometheus): the Prometheus Operator's ServiceMonitor. */
+export const SERVICE_MONITOR_FILES: readonly FileEntry[] = [
+  { template: 'deploy/kubernetes/servicemonitor.yaml.ejs', dest: 'deploy/kubernetes/servicemonitor.yaml' },
+];
+
 /** `--compose`: one compose.yaml. */
 export const COMPOSE_FILES: readonly FileEntry[] = [{ template: 'compose.yaml.ejs', dest: 'compose.yaml' }];
 
 /** Every template the write step may render: a preset's templatesDir overrides these, never adds them twice. */
 export const IMAGE_TEMPLATES: readonly string[] = [
-  ...[...DOCKER_FILES, ...KUBERNETES_FILES, ...COMPOSE_FILES].map((f) => f.template),
+  ...[...DOCKER_FILES, ...KUBERNETES_FILES, ...SERVICE_MONITOR_FILES, ...COMPOSE_FILES].map((f) => f.template),
   ...ALL_CI_TEMPLATES,
 ];
 
 /**
  * The files the answers ask for: the image files always, the CI and bot files of the choices, the
- * manifests and compose.yaml when enabled.
+ * manifests (and the ServiceMonitor) and compose.yaml when enabled.
  */
-export function imageFiles(data: { kubernetes: boolean; compose: boolean; ci: CiKind; bot: Bot }): FileEntry[] {
+export function imageFiles(data: {
+  kubernetes: boolean;
+  serviceMonitor: boolean;
+  compose: boolean;
+  ci: CiKind;
+  bot: Bot;
+}): FileEntry[] {
   return [
     ...DOCKER_FILES,
     ...CI_FILES[data.ci],
     ...BOT_FILES[data.bot],
     ...(data.kubernetes ? KUBERNETES_FILES : []),
+    ...(data.kubernetes && data.serviceMonitor ? SERVICE_MONITOR_FILES : []),
     ...(data.compose ? COMPOSE_FILES : []),
   ];
 }
@@ -56,6 +68,7 @@ export const ALL_IMAGE_FILES: readonly string[] = [
   ...Object.values(CI_FILES).flat(),
   ...Object.values(BOT_FILES).flat(),
   ...KUBERNETES_FILES,
+  ...SERVICE_MONITOR_FILES,
   ...COMPOSE_FILES,
 ].map((f) => f.dest);
 

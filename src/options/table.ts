@@ -15,6 +15,7 @@ import { GO_VERSIONS, defaultGoVersion, localGoMinor } from '../image/go.js';
 import { booleanOption, choiceOption, integerOption, asString, kebab } from './kinds.js';
 import { CONFIG_FILE } from '../io/paths.js';
 import { OptionError } from '../messages/errors.js';
+import { METRICS_KINDS, TRACING_KINDS } from './types.js';
 import type { Answers, AnswerName, CommandName, GeneratorName, OptionSpec, OptionTable } from './types.js';
 import { quoteValue } from '../messages/quote.js';
 
@@ -197,12 +198,70 @@ export const OPTIONS: OptionTable = {
     default: () => false,
     prompt: { type: 'confirm', message: 'Add a compose.yaml (docker compose / podman-compose)?' },
   }),
+  // The service options: code of their own (metrics.go, tracing.go, pprof.go, openapi.go), so
+  // go-minimal docker, which never edits a module's code, fixes them off. Costs: docs/service.md.
+  metrics: choiceOption({
+    description:
+      'Prometheus /metrics (client_golang): requests by route and status class, in flight, Go, process, build info',
+    title: 'Metrics',
+    owners: { app: 11 },
+    fixedBy: { docker: 'none' },
+    stored: true,
+    defaultHelp: 'none (prometheus adds about 2.6 MB to the image)',
+    choices: METRICS_KINDS,
+    default: () => 'none',
+    prompt: { type: 'select', message: 'Metrics endpoint' },
+  }),
+  tracing: choiceOption({
+    description:
+      'OpenTelemetry server spans over OTLP/HTTP, configured by the OTEL_* variables, off until OTEL_EXPORTER_OTLP_ENDPOINT is set',
+    title: 'Tracing',
+    owners: { app: 12 },
+    fixedBy: { docker: 'none' },
+    stored: true,
+    defaultHelp: 'none (otel adds about 7.7 MB to the image)',
+    choices: TRACING_KINDS,
+    default: () => 'none',
+    prompt: { type: 'select', message: 'Tracing' },
+  }),
+  pprof: booleanOption('pprof', {
+    description: 'net/http/pprof on a second listener bound to 127.0.0.1 only (PPROF_ADDR), never on the service port',
+    title: 'pprof on loopback',
+    owners: { app: 13 },
+    fixedBy: { docker: false },
+    stored: true,
+    defaultHelp: 'false (true adds about 0.6 MB to the image)',
+    default: () => false,
+    prompt: { type: 'confirm', message: 'Add pprof on a loopback-only listener?' },
+  }),
+  openapi: booleanOption('openapi', {
+    description:
+      'api/openapi.yaml (OpenAPI 3.1) served at GET /openapi.yaml; a test checks routes and responses against it',
+    title: 'OpenAPI document',
+    owners: { app: 14 },
+    fixedBy: { docker: false },
+    stored: true,
+    defaultHelp: 'false',
+    default: () => false,
+    prompt: { type: 'confirm', message: 'Add an OpenAPI document, served and tested?' },
+  }),
+  serviceMonitor: booleanOption('serviceMonitor', {
+    description: 'With --kubernetes and --metrics prometheus: a ServiceMonitor (needs the Prometheus Operator CRD)',
+    title: 'ServiceMonitor',
+    owners: { app: 15 },
+    fixedBy: { docker: false },
+    stored: true,
+    defaultHelp: 'false',
+    default: () => false,
+    prompt: { type: 'confirm', message: 'Add a ServiceMonitor (Prometheus Operator)?' },
+    askWhen: (answers) => answers.kubernetes === true && answers.metrics === 'prometheus',
+  }),
   // docs/presets-and-templates.md#backstage: catalog-info.yaml, mkdocs.yml and docs/index.md.
   backstage: booleanOption('backstage', {
     description:
       'Write a Backstage catalog entry (catalog-info.yaml: a Component, and its API with api/openapi.yaml) and TechDocs (mkdocs.yml, docs/index.md)',
     title: 'Backstage catalog entry and TechDocs',
-    owners: { app: 11 },
+    owners: { app: 16 },
     stored: true,
     defaultHelp: 'false',
     default: () => false,
@@ -211,7 +270,7 @@ export const OPTIONS: OptionTable = {
   owner: {
     description: 'Owner of the Backstage Component (with --backstage)',
     title: 'Owner',
-    owners: { app: 12 },
+    owners: { app: 17 },
     onlyWith: 'backstage',
     stored: true,
     accepted: 'a Backstage entity reference [kind:][namespace/]name, e.g. group:default/platform',
@@ -229,7 +288,7 @@ export const OPTIONS: OptionTable = {
   system: {
     description: 'System the Backstage Component belongs to (with --backstage; empty for none)',
     title: 'System',
-    owners: { app: 13 },
+    owners: { app: 18 },
     onlyWith: 'backstage',
     stored: true,
     accepted: 'a Backstage entity reference [kind:][namespace/]name, e.g. system:default/payments, or empty for none',
@@ -243,7 +302,7 @@ export const OPTIONS: OptionTable = {
   lifecycle: choiceOption({
     description: 'Lifecycle of the Backstage Component (with --backstage)',
     title: 'Lifecycle',
-    owners: { app: 14 },
+    owners: { app: 19 },
     onlyWith: 'backstage',
     stored: true,
     defaultHelp: 'experimental',

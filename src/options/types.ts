@@ -7,6 +7,13 @@ import type { Bot, CiKind } from '../image/ci.js';
 import type { Base } from '../image/images.js';
 import type { Validation } from './validate.js';
 
+/** `--metrics`: Prometheus' client_golang, or nothing. */
+export const METRICS_KINDS = ['prometheus', 'none'] as const;
+export type MetricsKind = (typeof METRICS_KINDS)[number];
+/** `--tracing`: OpenTelemetry (OTLP/HTTP), or nothing. */
+export const TRACING_KINDS = ['otel', 'none'] as const;
+export type TracingKind = (typeof TRACING_KINDS)[number];
+
 /** What a default may read of an existing Go module (module/project.ts fills it). */
 export interface ModuleFacts {
   /** Main packages as `.` or `./cmd/<name>`. */
@@ -43,6 +50,16 @@ export interface Answers {
   system: string;
   /** With backstage: the Component's lifecycle. */
   lifecycle: Lifecycle;
+  /** `/metrics` from Prometheus' client_golang (metrics.go), or none. */
+  metrics: MetricsKind;
+  /** OpenTelemetry spans over OTLP/HTTP (tracing.go), or none. */
+  tracing: TracingKind;
+  /** net/http/pprof on a loopback listener of its own (pprof.go). */
+  pprof: boolean;
+  /** api/openapi.yaml, served at GET /openapi.yaml and kept in step by openapi_test.go. */
+  openapi: boolean;
+  /** With --kubernetes and --metrics prometheus: a Prometheus Operator ServiceMonitor. */
+  serviceMonitor: boolean;
 }
 
 /** Backstage's well-known lifecycles (the catalog accepts any string; its UI knows these). */
@@ -104,6 +121,11 @@ export interface OptionSpec<T> {
   coerce: (raw: unknown) => T | undefined;
   validate: (value: T) => Validation;
   prompt: { type: 'input' | 'confirm' | 'select'; message: string };
+  /**
+   * When the question makes sense, given the answers so far; when it does not, it is not asked
+   * and the default is taken (a flag, stored answer or preset still applies).
+   */
+  askWhen?: (answers: Partial<Answers>) => boolean;
 }
 
 export type OptionTable = { [K in AnswerName]: OptionSpec<Answers[K]> };

@@ -182,3 +182,20 @@ export function validateEntityRef(value: string, example: string): Validation {
   if (namespace !== undefined && !part(namespace, /^[a-z0-9]+(?:-+[a-z0-9]+)*$/)) return hint;
   return part(name, /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/) ? true : hint;
 }
+
+/**
+ * A ServiceMonitor selects the Service of --kubernetes and scrapes the /metrics of --metrics
+ * prometheus: without either it would be a manifest that scrapes nothing.
+ */
+export function serviceMonitorConflict(answers: {
+  serviceMonitor?: boolean;
+  kubernetes?: boolean;
+  metrics?: string;
+}): string | undefined {
+  if (answers.serviceMonitor !== true) return undefined;
+  if (answers.kubernetes === false)
+    return 'Invalid --service-monitor without --kubernetes: the ServiceMonitor selects the Service in deploy/kubernetes; add --kubernetes, or drop --service-monitor.';
+  if (answers.metrics === 'none')
+    return 'Invalid --service-monitor with --metrics none: there is no /metrics to scrape; add --metrics prometheus, or drop --service-monitor.';
+  return undefined;
+}

@@ -23,8 +23,8 @@ import {
   kebab,
   optionNames,
   promptValidator,
-  storedNames,
   type AnswerName,
+  type Answers,
   type GeneratorName,
   type OptionSpec,
 } from '../options/table.js';
@@ -120,7 +120,9 @@ async function askNewOptions(
   folder: string,
   yes: boolean,
 ): Promise<Record<string, unknown>> {
-  const missing = storedNames(generator).filter((name) => answers[name] === undefined && applies(name, answers));
+  // What the generator asks (a value it fixes, such as the docker generator's metrics: none, is
+  // its own to set), and only where it means something (onlyWith; askWhen, checked as answers arrive).
+  const missing = optionNames(generator).filter((name) => answers[name] === undefined && applies(name, answers));
   if (missing.length === 0 || yes || !process.stdin.isTTY) return answers;
   const rl = createInterface({ input: process.stdin, output: process.stdout });
   // Ctrl-C at a question: nothing is written before the questions are answered.
@@ -133,6 +135,7 @@ async function askNewOptions(
     for (const name of missing) {
       if (!applies(name, result)) continue;
       const spec = OPTIONS[name] as OptionSpec<unknown>;
+      if (spec.askWhen && !spec.askWhen(result as Partial<Answers>)) continue;
       const fallback = spec.default({ folderName: folderNameOf(folder), answers: result, localGoMinor });
       for (;;) {
         const given = (

@@ -6,9 +6,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { MATRIX, cellAnswers, cellFlags, MATRIX_GO_VERSIONS } from './matrix.mjs';
+import { MATRIX, SERVICE_CELLS, cellAnswers, cellFlags, MATRIX_GO_VERSIONS } from './matrix.mjs';
+import { goToolBin, goToolMissing } from './citools.mjs';
 import { findGo, goEnv, have, missing } from './tools.mjs';
-import { checkServeProbeDrain, checkStaticBuild, emptyRoot, generate, gofmtClean, run } from './golevel.mjs';
+import { checkServeProbeDrain, checkStaticBuild, emptyRoot, generate, gofmtClean, moduleEnv, run } from './golevel.mjs';
 import { BINARY_DIR } from '../../dist/generators/derive.js';
 
 const goBins = Object.fromEntries(MATRIX_GO_VERSIONS.map((v) => [v, findGo(v)]));
@@ -20,6 +21,8 @@ const skip = missing([
   !have('chroot') && 'chroot (coreutils)',
   process.getuid?.() !== 0 && 'root (chroot into an empty root needs it)',
 ]);
+// The generated CI's linter, on every cell (its go test -race runs in the service e2e).
+const lintSkip = missing([goToolMissing('golangciLint')]);
 
 const VERSION = 'e2e-1.2.3';
 
@@ -50,7 +53,7 @@ function warmToolchain(cell, goVersion, dir, env) {
 }
 
 describe('generated projects, Go level', { concurrency: 2, skip }, () => {
-  for (const cell of MATRIX) {
+  for (const cell of [...MATRIX, ...SERVICE_CELLS]) {
     describe(`cell ${cell.id}`, () => {
       const answers = cellAnswers(cell);
       const goBin = goBins[answers.goVersion];
@@ -64,13 +67,23 @@ describe('generated projects, Go level', { concurrency: 2, skip }, () => {
 
       before(async () => {
         dir = join(mkdtempSync(join(tmpdir(), 'gm-cell-')), answers.name);
-        await generate(cell, dir, cellFlags(cell), goBin);
+        await generate(cell, dir, cellFlags(cell), goBin, moduleEnv(cell));
         await warmToolchain(cell, answers.goVersion, dir, env);
       });
 
       it('gofmt -l prints nothing', () => gofmtClean(cell, dir, goBin));
       it('go vet passes', () => run(cell, 'go', ['vet', './...'], { cwd: dir, env }));
-      it('go test passes', () => run(cell, 'go', ['test', '-count=1', './...'], { cwd: dir, env }));
+      // -short: the slow-header case (a 5 s wait for ReadHeaderTimeout) is proven on the running image
+      // (service.test.mjs); every other generated test runs here for every cell.
+      it('go test -short passes', () => run(cell, 'go', ['test', '-short', '-count=1', './...'], { cwd: dir, env }));
+      it('golangci-lint passes with the generated .golangci.yml', { skip: lintSkip }, () =>
+        // --allow-serial-runners: cells run two at a time, and golangci-lint refuses a parallel run.
+        run(cell, goToolBin('golangciLint'), ['run', '--allow-serial-runners', './...'], {
+          cwd: dir,
+          env,
+          timeoutMs: 5 * 60_000,
+        }),
+      );
 
       // The outer { concurrency: 2 } is inherited here, so the next test may start before this one
       // ends: it awaits the same build instead of reading a variable this test sets.

@@ -44,10 +44,26 @@ export async function run(cell, cmd, args, opts = {}) {
 
 /**
  * Generates a cell's project through the real CLI (with `go mod tidy` from the cell's Go).
+ * `env` is added to the Go environment (a cell with modules: the machine's proxy, see moduleEnv).
  * @param {CellRef} cell @param {string} dir @param {string[]} flags @param {string} goBin
+ * @param {NodeJS.ProcessEnv} [env]
  */
-export async function generate(cell, dir, flags, goBin) {
-  await run(cell, process.execPath, [CLI, dir, ...flags], { env: goEnv(goBin) });
+export async function generate(cell, dir, flags, goBin, env = {}) {
+  await run(cell, process.execPath, [CLI, dir, ...flags], { env: { ...goEnv(goBin), ...env }, timeoutMs: 5 * 60_000 });
+}
+
+/**
+ * What a cell whose options add modules needs on top of goEnv: the machine's own module proxy
+ * and checksum database (goEnv turns both off), for `go mod tidy` at generation. Empty for the
+ * others, which stay offline.
+ * @param {{ options: Record<string, unknown> }} cell
+ * @returns {NodeJS.ProcessEnv}
+ */
+export function moduleEnv(cell) {
+  const o = cell.options;
+  if (o.metrics !== 'prometheus' && o.tracing !== 'otel' && !o.openapi) return {};
+  const { GOPROXY, GOSUMDB, GONOSUMDB } = process.env;
+  return { GOPROXY: GOPROXY ?? '', GOSUMDB: GOSUMDB ?? '', GONOSUMDB: GONOSUMDB ?? '' };
 }
 
 /** `gofmt -l` lists nothing. @param {CellRef} cell @param {string} dir @param {string} goBin */
@@ -233,7 +249,8 @@ export async function checkStaticBuild(cell, dir, env, name, version) {
  */
 export async function checkServeProbeDrain(cell, root, binaryPath, answers, version, { emulator } = {}) {
   const port = await freePort();
-  const penv = { PORT: String(port), ...SHUTDOWN };
+  // PPROF_ADDR: cells with --pprof run side by side, each on its own loopback port.
+  const penv = { PORT: String(port), PPROF_ADDR: '127.0.0.1:0', ...SHUTDOWN };
   const svc = startInRoot(root, binaryPath, penv, [], emulator);
   const base = `http://127.0.0.1:${port}`;
   const why = () => `[cell ${cell.id}] service output:\n${svc.output()}`;

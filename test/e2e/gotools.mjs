@@ -2,7 +2,7 @@
 // built-ins and the engine only, so .ci/install-system can build them before `npm ci`):
 //   node test/e2e/gotools.mjs fetch
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { E2E_ROOT } from '../../engine/config.mjs';
@@ -90,7 +90,33 @@ export function sbomScannerBin() {
   );
 }
 
+/** svc-probe (test/fixtures/svc-probe): scrape, OTLP receiver, load and limits for the service proof. */
+const SVC_PROBE = fileURLToPath(new URL('../fixtures/svc-probe/', import.meta.url));
+
+/**
+ * The svc-probe binary, static (it runs inside the Docker Engine's network namespace), keyed by
+ * its sources; its modules (client_golang, prometheus/common, the OTLP protobuf types) come
+ * through the Go module proxy.
+ * @returns {Promise<string>}
+ */
+export function svcProbeBin() {
+  const hash = createHash('sha256');
+  for (const f of readdirSync(SVC_PROBE)
+    .filter((n) => /\.go$|^go\.(mod|sum)$/.test(n))
+    .sort()) {
+    hash.update(f).update(readFileSync(join(SVC_PROBE, f)));
+  }
+  return buildOnce(`svc-probe-${hash.digest('hex').slice(0, 12)}`, 'svc-probe', (out) =>
+    runCommand('go', ['build', '-trimpath', '-o', join(out, 'svc-probe'), '.'], {
+      cwd: SVC_PROBE,
+      env: { ...GO_ENV, CGO_ENABLED: '0' },
+      timeoutMs: 10 * 60_000,
+    }),
+  );
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === 'fetch') {
   console.log(`kustomize ${KUSTOMIZE.version}: ${await kustomizeBin()}`);
   console.log(`compose-check: ${await composeCheckBin()}`);
+  console.log(`svc-probe: ${await svcProbeBin()}`);
 }

@@ -10,9 +10,7 @@
 // proxy: only through the build arg. A private-module netrc goes in as a build secret, and stays
 // out of every file of the image and of the builder stage.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +20,7 @@ import { generate, run } from './golevel.mjs';
 import { checkContainer, goBins, localRef, makeImage, prepareImages, useImageEngine } from './imagecheck.mjs';
 import { E2E_GO_VERSIONS, cellAnswers, cellFlags } from './matrix.mjs';
 import { startModProxy, writeProxyModule } from './modproxy.mjs';
+import { startProxyInNetns } from './netns-servers.mjs';
 
 const goVersion = E2E_GO_VERSIONS.at(-1);
 const imageSkip = await useImageEngine('docker');
@@ -57,44 +56,6 @@ function goEnv(tmp, goproxy) {
     GONOSUMDB: ONLY,
     GOPRIVATE: '',
     GOFLAGS: '-modcacherw',
-  };
-}
-
-/**
- * The module proxy in the daemon's network namespace, listening on the default bridge's gateway
- * (where a build's RUN reaches it); its requests are collected as they come.
- * @param {string[]} roots
- */
-async function startProxyInNetns(roots) {
-  const gateway = (
-    await eng.engine(['network', 'inspect', 'bridge', '--format', '{{(index .IPAM.Config 0).Gateway}}'])
-  ).stdout.trim();
-  const script = fileURLToPath(new URL('./modproxy.mjs', import.meta.url));
-  const child = spawn(
-    'nsenter',
-    [`--net=${await eng.netns()}`, '--', process.execPath, script, 'serve', gateway, ...roots],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const requests = [];
-  const lines = createInterface({ input: child.stdout });
-  const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the module proxy did not start')), 15_000);
-    lines.on('line', (line) => {
-      if (line.startsWith('{')) {
-        clearTimeout(timer);
-        resolve(JSON.parse(line).url);
-      } else requests.push(line);
-    });
-    child.on('exit', (code) => reject(new Error(`the module proxy exited (${code})`)));
-  });
-  return {
-    url,
-    requests,
-    close: async () => {
-      child.kill('SIGTERM');
-    },
   };
 }
 

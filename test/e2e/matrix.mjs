@@ -16,7 +16,8 @@ export const NEWEST_GO = /** @type {string} GO_VERSIONS is never empty */ (E2E_G
 /**
  * @typedef {object} Cell
  * @property {string} id names the cell in failures
- * @property {{ base: string, goVersion: string, healthcheck: boolean, name?: string, modulePath?: string, port?: number, backstage?: boolean, owner?: string }} options
+ * @property {{ base: string, goVersion: string, healthcheck: boolean, name?: string, modulePath?: string, port?: number,
+ *   metrics?: string, tracing?: string, pprof?: boolean, openapi?: boolean, backstage?: boolean, owner?: string }} options
  *   the generator's flags (camelCase)
  */
 
@@ -55,6 +56,48 @@ cells.push(
 );
 
 export const MATRIX = cells;
+
+/**
+ * The service options (issue 18), which add modules: few cells, each turning several options on,
+ * so that every option runs on both supported Go minors and every base at least once. The Go
+ * level (go.test.mjs) proves them as MATRIX cells; the image level is service.test.mjs (their
+ * builds fetch modules through a proxy in the engine's network namespace).
+ * @type {Cell[]}
+ */
+export const SERVICE_CELLS = [
+  {
+    id: 'service-all',
+    options: {
+      base: 'scratch',
+      goVersion: NEWEST_GO,
+      healthcheck: true,
+      metrics: 'prometheus',
+      tracing: 'otel',
+      pprof: true,
+      openapi: true,
+    },
+  },
+  {
+    id: 'service-metrics-tracing',
+    options: {
+      base: 'distroless',
+      goVersion: E2E_GO_VERSIONS[0] ?? NEWEST_GO,
+      healthcheck: false,
+      metrics: 'prometheus',
+      tracing: 'otel',
+    },
+  },
+  {
+    id: 'service-pprof-openapi',
+    options: {
+      base: 'alpine',
+      goVersion: E2E_GO_VERSIONS[0] ?? NEWEST_GO,
+      healthcheck: true,
+      pprof: true,
+      openapi: true,
+    },
+  },
+];
 
 /** The flags that generate a cell. @param {Cell} cell @returns {string[]} */
 export function cellFlags(cell) {

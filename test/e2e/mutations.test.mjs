@@ -79,7 +79,7 @@ describe('Go-level checks fail on broken projects', { skip }, () => {
     await assert.rejects(serveCheck(m), /\/readyz during the drain|exit after SIGTERM: code null signal SIGTERM/);
   });
   it('listening on localhost fails the every-interface check', async () => {
-    const m = broken('localhost', 'main.go', 'net.Listen("tcp", ":"+', 'net.Listen("tcp", "127.0.0.1:"+');
+    const m = broken('localhost', 'main.go', '.Listen(ctx, "tcp", ":"+', '.Listen(ctx, "tcp", "127.0.0.1:"+');
     await assert.rejects(serveCheck(m), /not on every interface/);
   });
   it('readiness that never turns 503 fails the drain check', async () => {

@@ -210,7 +210,14 @@ describe('published package: npm pack → npm install -g with yo@7.0.1 → yo / 
     const names = shared.tar.names;
     const listing = `tarball ${shared.tarball}:\n  ${names.join('\n  ')}`;
     const has = (p) => assert.ok(names.includes(`package/${p}`), `missing package/${p}\n${listing}`);
-    for (const p of ['package.json', 'dist/go-minimal.js', 'dist/LICENSES.txt', 'dist/index.js', 'dist/generators/app/index.js']) has(p);
+    for (const p of [
+      'package.json',
+      'dist/go-minimal.js',
+      'dist/LICENSES.txt',
+      'dist/index.js',
+      'dist/generators/app/index.js',
+    ])
+      has(p);
     has('dist/generators/app/templates/gitignore.ejs');
     // Every template of every generator in src/ …
     for (const gen of fs.readdirSync(path.join(ROOT, 'src/generators'))) {

@@ -24,13 +24,16 @@ export function files(dir) {
   );
 }
 
-/** The old package, unpacked, resolving its dependencies from this repository's node_modules. */
-export function unpackOld() {
+/** A package tarball, unpacked, resolving its dependencies from this repository's node_modules. @param {string} tgz */
+export function unpack(tgz) {
   const dir = mkdtempSync(join(tmpdir(), 'gm-old-'));
-  execFileSync('tar', ['-xzf', OLD_TGZ, '-C', dir]);
+  execFileSync('tar', ['-xzf', tgz, '-C', dir]);
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'package', 'node_modules'));
   return join(dir, 'package');
 }
+
+/** The released 0.1.0, unpacked. */
+export const unpackOld = () => unpack(OLD_TGZ);
 
 /**
  * A node command's result (never throws on a non-zero exit).
@@ -39,13 +42,16 @@ export function unpackOld() {
 export const node = (args, env = process.env, cwd = undefined) =>
   eng.runCommand(process.execPath, args, { env, cwd, allowFail: true, timeoutMs: 12 * 60_000 });
 
-/** A project made by a CLI (the old or the new) with FLAGS, in a fresh folder. @param {string} cli */
-export async function generate(cli) {
+/** A project made by a CLI (an old or the new) with flags, in a fresh folder. @param {string} cli @param {string[]} flags */
+export async function generateWith(cli, flags) {
   const dir = join(mkdtempSync(join(tmpdir(), 'gm-upd-e2e-')), 'svc');
-  const r = await node([cli, dir, ...FLAGS]);
+  const r = await node([cli, dir, ...flags]);
   assert.equal(r.code, 0, r.all);
   return dir;
 }
+
+/** A project made by a CLI (the old or the new) with FLAGS, in a fresh folder. @param {string} cli */
+export const generate = (cli) => generateWith(cli, FLAGS);
 
 /**
  * A team generator package at a version: its app generator extends ours with its own template

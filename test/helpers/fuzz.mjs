@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { BASES } from '../../dist/image/images.js';
 import { BOTS, CI_KINDS } from '../../dist/image/ci.js';
 import { NAME_RE } from '../../dist/options/validate.js';
-import { LIFECYCLES } from '../../dist/options/types.js';
+import { LIFECYCLES, METRICS_KINDS, TRACING_KINDS } from '../../dist/options/types.js';
 
 /** Text a user can type or paste: any code point, controls and bidi overrides included. */
 const hostileText = fc.oneof(
@@ -111,6 +111,17 @@ const NEAR_TEXT = {
   bot: fc.oneof(fc.constantFrom(...BOTS, 'Renovate', 'snyk', ''), mutated(fc.constantFrom(...BOTS))),
   kubernetes: boolText,
   compose: boolText,
+  metrics: fc.oneof(
+    fc.constantFrom(...METRICS_KINDS, 'Prometheus', ' none', 'statsd', ''),
+    mutated(fc.constantFrom(...METRICS_KINDS)),
+  ),
+  tracing: fc.oneof(
+    fc.constantFrom(...TRACING_KINDS, 'OTel', 'jaeger', ' otel', ''),
+    mutated(fc.constantFrom(...TRACING_KINDS)),
+  ),
+  pprof: boolText,
+  openapi: boolText,
+  serviceMonitor: boolText,
   backstage: boolText,
   owner: fc.oneof(entityRef, mutated(entityRef)),
   system: fc.oneof(fc.constant(''), entityRef, mutated(entityRef)),
@@ -128,6 +139,9 @@ const NEAR_JSON = {
   cgo: boolJson,
   kubernetes: boolJson,
   compose: boolJson,
+  pprof: boolJson,
+  openapi: boolJson,
+  serviceMonitor: boolJson,
   backstage: boolJson,
 };
 

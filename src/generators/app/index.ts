@@ -5,7 +5,7 @@ import { templatesPath } from '../../io/paths.js';
 import { OptionsGenerator, type GenOptions } from '../base.js';
 import { APP_OPTION_NAMES, fixedAnswers, type Answers } from '../../options/table.js';
 import { IMAGE_TEMPLATES, writeImageFiles } from '../docker/files.js';
-import { APP_FILES, BACKSTAGE_FILES } from './files.js';
+import { ALL_APP_TEMPLATES, BACKSTAGE_FILES, appFiles } from './files.js';
 
 /** `yo go-minimal` / `go-minimal`: a new standard-library Go service and its image. */
 export default class AppGenerator extends OptionsGenerator {
@@ -35,11 +35,10 @@ export default class AppGenerator extends OptionsGenerator {
 
   writing(): void {
     const data = templateData(this.answers as Answers);
-    this.renderFiles(APP_FILES, data);
+    this.renderFiles(appFiles(data), data);
     // One Dockerfile template in the project: the docker generator's write step, with these answers.
     writeImageFiles(this, data);
-    const builtIn = [...APP_FILES, ...BACKSTAGE_FILES].map((f) => f.template);
-    this.renderExtras([...builtIn, ...IMAGE_TEMPLATES], data);
+    this.renderExtras([...ALL_APP_TEMPLATES, ...IMAGE_TEMPLATES], data);
     if (!this.answers.backstage) return;
     // Last: whatever wrote an API description this run (an option, a preset's template) or before it is seen.
     const api = this.fs.exists(this.destinationPath(API_DESCRIPTION)) ? API_DESCRIPTION : undefined;

@@ -10,6 +10,7 @@ export {
   IMAGE_TEMPLATES,
   INCLUDE_LINE,
   KUBERNETES_FILES,
+  SERVICE_MONITOR_FILES,
   imageFiles,
 } from '../../image/files.js';
 

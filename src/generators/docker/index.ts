@@ -12,6 +12,7 @@ import {
   OptionError,
   checkOption,
   describeValue,
+  fixedAnswers,
   type Answers,
 } from '../../options/table.js';
 import { readProject, type Project } from '../../module/project.js';
@@ -92,6 +93,8 @@ export default class DockerGenerator extends OptionsGenerator {
   async prompting(): Promise<void> {
     if (!this.project) return;
     await this.promptMissing(DOCKER_OPTION_NAMES, { project: this.project }, { main: this.project.mains });
+    // The service options are code: off, as this generator never edits the module's code.
+    Object.assign(this.answers, fixedAnswers('docker'));
     this.checkCgo();
   }
 

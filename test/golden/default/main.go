@@ -5,6 +5,7 @@
 //	PORT              port to listen on (default 8080)
 //	SHUTDOWN_DELAY    how long /readyz answers 503 before the server stops (default 2s)
 //	SHUTDOWN_TIMEOUT  how long in-flight requests then have to finish (default 5s)
+//	LOG_LEVEL         debug, info, warn or error (default info; probes log at debug)
 package main
 
 import (
@@ -85,9 +86,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return 2
 	}
 
-	logger := slog.New(slog.NewJSONHandler(stdout, nil))
+	logger := newLogger(stdout, cfg.logLevel)
+	// Handlers log with slog.InfoContext(r.Context(), …): the line carries the request ID.
+	slog.SetDefault(logger)
 	// All interfaces, never localhost: inside a container, localhost is unreachable from outside.
-	ln, err := net.Listen("tcp", ":"+strconv.Itoa(cfg.port))
+	ln, err := new(net.ListenConfig).Listen(ctx, "tcp", ":"+strconv.Itoa(cfg.port))
 	if err != nil {
 		logger.Error("listen failed", "err", err)
 		return 1
@@ -100,6 +103,7 @@ type config struct {
 	shutdownDelay   time.Duration
 	shutdownTimeout time.Duration
 	requestTimeout  time.Duration
+	logLevel        slog.Level
 }
 
 // loadConfig reads the environment; unset variables keep their defaults.
@@ -117,6 +121,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return config{}, err
 	}
 	if cfg.shutdownTimeout, err = durationEnv(getenv, "SHUTDOWN_TIMEOUT", defaultShutdownTimeout); err != nil {
+		return config{}, err
+	}
+	if cfg.logLevel, err = logLevelEnv(getenv("LOG_LEVEL")); err != nil {
 		return config{}, err
 	}
 	return cfg, nil
@@ -142,7 +149,8 @@ func serve(ctx context.Context, ln net.Listener, cfg config, logger *slog.Logger
 	ready.Store(true)
 	// Every phase of a connection is bounded: slow or idle clients cannot hold it forever.
 	srv := &http.Server{
-		Handler:           newHandler(&ready),
+		Handler:           newService(&ready, logger), // middleware.go: the routes below, logged and guarded
+		MaxHeaderBytes:    maxHeaderBytes,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       cfg.requestTimeout,
 		WriteTimeout:      cfg.requestTimeout,
@@ -185,8 +193,10 @@ type info struct {
 
 // newHandler routes requests; ready decides what /readyz answers.
 // Method patterns make the mux answer 405 to other methods and 404 to other paths.
-func newHandler(ready *atomic.Bool) http.Handler {
+func newHandler(ready *atomic.Bool) *http.ServeMux {
 	mux := http.NewServeMux()
+	// An example of a route that reads a body (echo.go): strict JSON, at most maxBodyBytes.
+	mux.HandleFunc("POST /echo", handleEcho)
 	// Liveness stays 200 during shutdown: a draining process must not be restarted.
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		fmt.Fprint(w, "ok")

@@ -147,6 +147,7 @@ func TestBadEnvironmentExits2(t *testing.T) {
 		{"SHUTDOWN_DELAY", "2"},
 		{"SHUTDOWN_DELAY", "-1s"},
 		{"SHUTDOWN_TIMEOUT", "soon"},
+		{"LOG_LEVEL", "verbose"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.key+"="+tt.value, func(t *testing.T) {
