@@ -51,6 +51,7 @@ import { service } from './service.mjs';
 import { generate, machine, prepareEngine, preflight } from './setup.mjs';
 import { sizes } from './sizes.mjs';
 import { targets } from './targets.mjs';
+import { keptSections } from './sections.mjs';
 
 const SECTION_FNS = { sizes, rebuild, 'rebuild-docker': rebuildDocker, scaffold, service };
 const usesEngine = () => SECTIONS.some((s) => ['sizes', 'rebuild', 'rebuild-docker'].includes(s));
@@ -105,7 +106,9 @@ async function main() {
 
   fs.mkdirSync(OUT, { recursive: true });
   fs.writeFileSync(path.join(OUT, 'results.json'), await formatJson(results));
-  fs.writeFileSync(path.join(OUT, 'RESULTS.md'), renderMarkdown(results));
+  const resultsFile = path.join(OUT, 'RESULTS.md');
+  // The service options' section (bench/service-options.mjs) is kept, not rendered again.
+  fs.writeFileSync(resultsFile, renderMarkdown(results).trimEnd() + '\n' + keptSections(resultsFile));
   console.log('\n' + renderTable(results) + '\n');
   log(
     `done in ${Math.round(elapsedMs() / 1000)} s: ${path.join(OUT, 'RESULTS.md')}, ${path.join(OUT, 'results.json')}`,
