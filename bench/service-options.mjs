@@ -22,7 +22,7 @@ import { fileSizeInImage, goBins, prepareImages, useImageEngine } from '../test/
 import { buildServiceImage, moduleStore } from '../test/e2e/servicecheck.mjs';
 import { svcProbeBin } from '../test/e2e/gotools.mjs';
 import { freePort, killAndWait, median, sleep } from './lib.mjs';
-import { SERVICE_OPTIONS_MARK } from './sections.mjs';
+import { SERVICE_OPTIONS_MARK as MARK } from './sections.mjs';
 
 const { values: argv } = parseArgs({
   options: {
@@ -34,7 +34,6 @@ const { values: argv } = parseArgs({
 const ROUNDS = Number(argv.rounds);
 const WRK_SECONDS = Number(argv['wrk-seconds']);
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const MARK = SERVICE_OPTIONS_MARK;
 
 const base = { base: 'scratch', goVersion: NEWEST_GO, healthcheck: true };
 /** The variants, each one cell of the matrix's shape. */

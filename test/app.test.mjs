@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { before, describe, it } from 'node:test';
 import { APP, FIXED, helpers, runYes, ttyInSuite } from './helpers/generate.mjs';
 import { APP_FILES } from '../dist/generators/app/files.js';
-import { DOCKER_FILES } from '../dist/generators/docker/files.js';
+import { DOCKER_FILES } from '../dist/image/files.js';
 
 const EXPECTED_FILES = [...APP_FILES, ...DOCKER_FILES].map((f) => f.dest);
 

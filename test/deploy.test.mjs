@@ -14,7 +14,7 @@ import { Service } from 'kubernetes-models/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { CLI, DOCKER, FIXTURES, helpers, runYes } from './helpers/generate.mjs';
 import { deploymentProblems, parseManifests } from './helpers/deploy.mjs';
-import { KUBERNETES_FILES, COMPOSE_FILES } from '../dist/generators/docker/files.js';
+import { KUBERNETES_FILES, COMPOSE_FILES } from '../dist/image/files.js';
 import {
   kubernetesName,
   GRACE_MARGIN_SECONDS,

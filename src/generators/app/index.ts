@@ -4,7 +4,8 @@ import { which } from '../../image/go.js';
 import { templatesPath } from '../../io/paths.js';
 import { OptionsGenerator, type GenOptions } from '../base.js';
 import { APP_OPTION_NAMES, fixedAnswers, type Answers } from '../../options/table.js';
-import { IMAGE_TEMPLATES, writeImageFiles } from '../docker/files.js';
+import { IMAGE_TEMPLATES } from '../../image/files.js';
+import { writeImageFiles } from '../docker/files.js';
 import { ALL_APP_TEMPLATES, BACKSTAGE_FILES, appFiles } from './files.js';
 
 /** `yo go-minimal` / `go-minimal`: a new standard-library Go service and its image. */

@@ -3,17 +3,6 @@ import type { TemplateData } from '../derive.js';
 import { imageFiles } from '../../image/files.js';
 import { templatesPath } from '../../io/paths.js';
 
-export {
-  ALL_IMAGE_FILES,
-  COMPOSE_FILES,
-  DOCKER_FILES,
-  IMAGE_TEMPLATES,
-  INCLUDE_LINE,
-  KUBERNETES_FILES,
-  SERVICE_MONITOR_FILES,
-  imageFiles,
-} from '../../image/files.js';
-
 /**
  * The docker generator's write step, a function of resolved answers: the docker generator calls
  * it for an existing module, the app generator for its new one (one Dockerfile template).

@@ -17,7 +17,8 @@ import {
 } from '../../options/table.js';
 import { readProject, type Project } from '../../module/project.js';
 import { templatesPath } from '../../io/paths.js';
-import { IMAGE_TEMPLATES, INCLUDE_LINE, writeImageFiles } from './files.js';
+import { IMAGE_TEMPLATES, INCLUDE_LINE } from '../../image/files.js';
+import { writeImageFiles } from './files.js';
 
 const INCLUDE_RE = /^\s*-?include\s+docker\.mk\s*$/m;
 
