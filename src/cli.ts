@@ -13,7 +13,8 @@ import { describeFsError } from './io/fs-safety.js';
 import { RESULT_TO_BIN, runResult } from './generators/result.js';
 import { lockFolder } from './io/lock.js';
 import { writeProgress } from './io/progress.js';
-import { checkOption, optionNames, type CommandName, type GeneratorName } from './options/table.js';
+import { optionNames, type CommandName, type GeneratorName } from './options/table.js';
+import { checkOption } from './options/check.js';
 
 const PROGRAM = 'go-minimal';
 

@@ -22,11 +22,11 @@ export {
   APP_OPTION_NAMES,
   DOCKER_OPTION_NAMES,
   RUN_OPTIONS,
-  checkOption,
   type Answers,
   type AnswerName,
   type OptionSpec,
 } from './options/table.js';
+export { checkOption } from './options/check.js';
 export {
   presetSchema,
   parsePreset,

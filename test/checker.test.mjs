@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DOCKER, FIXTURES, helpers, runYes } from './helpers/generate.mjs';
-import { checkOption } from '../dist/options/table.js';
+import { checkOption } from '../dist/options/check.js';
 import { quoteValue } from '../dist/messages/quote.js';
 
 const tmp = (p = 'gm-check-') => mkdtempSync(join(tmpdir(), p));

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { CLI, DOCKER, FIXTURES, helpers, runYes } from './helpers/generate.mjs';
 import { ACTIONS, ALL_CI_TEMPLATES, BOT_FILES, CI_FILES, GO_TOOLS, ciBotConflict, usesLine } from '../dist/image/ci.js';
-import { OPTIONS, checkOption } from '../dist/options/table.js';
+import { OPTIONS } from '../dist/options/table.js';
+import { checkOption } from '../dist/options/check.js';
 
 const ALL_DESTS = [...Object.values(CI_FILES), ...Object.values(BOT_FILES)].flat().map((f) => f.dest);
 

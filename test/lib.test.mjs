@@ -11,17 +11,16 @@ import {
   DOCKER_OPTION_NAMES,
   OPTIONS,
   OPTION_NAMES,
-  checkOption,
   fixedAnswers,
   kebab,
   optionHelp,
   optionNames,
-  promptValidator,
   sanitizeName,
   storedAnswers,
   storedNames,
   validatePort,
 } from '../dist/options/table.js';
+import { checkOption, promptValidator } from '../dist/options/check.js';
 import { presetSchema } from '../dist/options/preset.js';
 import { readProject } from '../dist/module/project.js';
 import { templateData, replayCommand, shellQuote, execForm, ldflags } from '../dist/generators/derive.js';

@@ -3,33 +3,22 @@
  * as flag > stored (.yo-rc.json) > preset > default (or prompt), presets with locks and template
  * overrides, and the non-interactive conflict guard.
  */
-import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import Generator, { type BaseOptions, type BaseFeatures } from 'yeoman-generator';
 import { ciBotConflict } from '../image/ci.js';
 import { moduleGoConflict } from '../image/modules.js';
 import { serviceMonitorConflict } from '../options/validate.js';
 import { commitFiles, type CommitEnv } from '../io/commit.js';
-import {
-  InputError,
-  assertInputFile,
-  guardReads,
-  readBounded,
-  readJsonInput,
-  type LoadingStore,
-} from '../io/fs-safety.js';
+import { InputError, guardReads, readBounded, readJsonInput, type LoadingStore } from '../io/fs-safety.js';
 import { localGoMinor } from '../image/go.js';
 import { deprecationNotes, flagsOf, givenOption, helpText } from '../options/flags.js';
 import {
   CONFIG_FILE,
   OPTIONS,
   applies,
-  checkOption,
-  describeValue,
   storedAnswers,
   folderNameOf,
   kebab,
-  promptValidator,
   OptionError,
   type AnswerName,
   type Answers,
@@ -37,6 +26,7 @@ import {
   type GeneratorName,
   type OptionSpec,
 } from '../options/table.js';
+import { checkOption, describeValue, promptValidator } from '../options/check.js';
 import {
   findPresetFile,
   loadPreset,
@@ -48,6 +38,7 @@ import {
 import type { Provenance } from '../options/provenance.js';
 import type { FileEntry } from '../image/files.js';
 import { RESULT_TO_BIN, runResult } from './result.js';
+import { extraTemplates, templatePath } from './templates.js';
 import { checkStoredEntry } from '../options/schema.js';
 import { LockedError } from '../messages/errors.js';
 
@@ -82,12 +73,6 @@ function checkJsonFiles(root: string): void {
       throw new InputError(`Cannot use ${file}: it must hold a JSON object, not ${describeValue(json)}.`);
     }
   }
-}
-
-/** A preset's template: a regular file of bounded size (fs-safety.ts), or one line. */
-function checkedTemplate(path: string): string {
-  assertInputFile(path, "template in the preset's templatesDir");
-  return path;
 }
 
 export abstract class OptionsGenerator extends Generator<Partial<Answers>, GenOptions> {
@@ -367,9 +352,7 @@ export abstract class OptionsGenerator extends Generator<Partial<Answers>, GenOp
 
   /** A built-in template (of `root`, default this generator's templates), or the preset's file of the same relative path. */
   protected templateSource(template: string, root = this.sourceRoot()): string {
-    const dir = this.preset?.templatesDir;
-    if (dir && existsSync(join(dir, template))) return checkedTemplate(join(dir, template));
-    return join(root, template);
+    return templatePath(template, root, this.preset?.templatesDir);
   }
 
   /** Renders templates (of `root`, default this generator's) with the data. */
@@ -382,14 +365,8 @@ export abstract class OptionsGenerator extends Generator<Partial<Answers>, GenOp
    * the same data, to their relative path without `.ejs`.
    */
   protected renderExtras(builtIn: readonly string[], data: object): void {
-    const dir = this.preset?.templatesDir;
-    if (!dir) return;
-    // Not following links to folders (a link loop would never end); every file is checked.
-    const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => !e.isDirectory());
-    for (const entry of files) {
-      const rel = relative(dir, join(entry.parentPath ?? entry.path, entry.name));
-      if (builtIn.includes(rel)) continue;
-      this.renderTemplate(checkedTemplate(join(dir, rel)), rel.replace(/\.ejs$/, ''), data);
+    for (const { source, dest } of extraTemplates(this.preset?.templatesDir, builtIn)) {
+      this.renderTemplate(source, dest, data);
     }
   }
 

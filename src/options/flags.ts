@@ -8,16 +8,8 @@
  * This module loads no yeoman code: `--help` and `--version` stay as fast as node starts.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import {
-  OPTIONS,
-  RUN_OPTIONS,
-  OptionError,
-  describeValue,
-  kebab,
-  optionHelp,
-  optionNames,
-  type CommandName,
-} from './table.js';
+import { OPTIONS, RUN_OPTIONS, OptionError, kebab, optionHelp, optionNames, type CommandName } from './table.js';
+import { describeValue } from './check.js';
 import { printable } from '../messages/quote.js';
 
 /** One command-line flag. `name` is the option's key in code (camelCase); `flag` its spelling. */

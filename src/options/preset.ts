@@ -10,7 +10,8 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parseJson, readInputFile } from '../io/fs-safety.js';
 import type { PresetIdentity } from './provenance.js';
 import type { ErrorObject } from 'ajv/dist/2020.js';
-import { OPTION_NAMES, OptionError, describeValue, type AnswerName, type Answers } from './table.js';
+import { OPTION_NAMES, OptionError, type AnswerName, type Answers } from './table.js';
+import { describeValue } from './check.js';
 import { printable, quoteValue } from '../messages/quote.js';
 import { SCHEMA_DIALECT, checkAnswersObject, optionSchema } from './schema.js';
 

@@ -10,13 +10,12 @@ import {
   OPTIONS,
   OPTION_NAMES,
   OptionError,
-  checkOption,
-  formatOptionError,
   optionHelp,
   type AnswerName,
   type Answers,
   type OptionSpec,
 } from './table.js';
+import { checkOption, formatOptionError } from './check.js';
 import { PROVENANCE_HINTS, PROVENANCE_KEYS, PROVENANCE_SCHEMA } from './provenance.js';
 import { quoteValue } from '../messages/quote.js';
 

@@ -17,7 +17,6 @@ import { CONFIG_FILE } from '../io/paths.js';
 import { OptionError } from '../messages/errors.js';
 import { METRICS_KINDS, TRACING_KINDS } from './types.js';
 import type { Answers, AnswerName, CommandName, GeneratorName, OptionSpec, OptionTable } from './types.js';
-import { quoteValue } from '../messages/quote.js';
 
 export { kebab };
 export { RUN_OPTIONS } from './run-options.js';
@@ -30,7 +29,6 @@ import {
   validateModulePath,
   validateEntityRef,
   validateName,
-  type Validation,
 } from './validate.js';
 import { LIFECYCLES } from './types.js';
 
@@ -365,54 +363,7 @@ export function optionHelp(name: AnswerName, style: 'help' | 'schema'): string {
   return style === 'schema' ? what : `${what}. Default: ${defaultHelp}.`;
 }
 
-export { CONFIG_FILE };
-
-/** Where a raw value came from, for error messages. */
-export type Source =
-  { kind: 'flag' } | { kind: 'set' } | { kind: 'file'; file: string } | { kind: 'prompt' } | { kind: 'default' };
-
-export { OptionError };
-
-/**
- * A value as an error message quotes it, on one line: JSON, with the controls JSON leaves (C1, bidi,
- * U+2028) escaped too, and a long value elided (see quote.ts).
- */
-export function describeValue(raw: unknown): string {
-  return quoteValue(raw);
-}
-
-/** One line: names the option, the value and what is accepted. */
-export function formatOptionError(name: AnswerName, raw: unknown, hint: string, source: Source): string {
-  const where =
-    source.kind === 'flag'
-      ? `--${kebab(name)} ${describeValue(raw)}`
-      : source.kind === 'set'
-        ? `--set ${kebab(name)}=${describeValue(raw)}`
-        : source.kind === 'file'
-          ? `${name} ${describeValue(raw)} in ${source.file}`
-          : source.kind === 'default'
-            ? `${name} ${describeValue(raw)} (the default, from the folder or the code)`
-            : `${name} ${describeValue(raw)}`;
-  return `Invalid ${where}: ${hint}.`;
-}
-
-/** Coerces and validates one raw value; throws an OptionError with a one-line message. */
-export function checkOption<K extends AnswerName>(name: K, raw: unknown, source: Source): Answers[K] {
-  const spec = OPTIONS[name] as OptionSpec<Answers[K]>;
-  const value = spec.coerce(raw);
-  const verdict = value === undefined ? `use ${spec.accepted}` : spec.validate(value);
-  if (verdict !== true) throw new OptionError(formatOptionError(name, raw, verdict, source));
-  return value as Answers[K];
-}
-
-/** The prompt's validate: the same validator, on the coerced answer. */
-export function promptValidator(name: AnswerName): (input: unknown) => Validation {
-  const spec = OPTIONS[name] as OptionSpec<unknown>;
-  return (input) => {
-    const value = spec.coerce(input);
-    return value === undefined ? `use ${spec.accepted}` : spec.validate(value);
-  };
-}
+export { CONFIG_FILE, OptionError };
 
 /** The folder name a default `name` derives from. */
 export function folderNameOf(dir: string): string {

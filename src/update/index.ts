@@ -18,16 +18,15 @@ import {
   OPTIONS,
   OptionError,
   applies,
-  checkOption,
   folderNameOf,
   kebab,
   optionNames,
-  promptValidator,
   type AnswerName,
   type Answers,
   type GeneratorName,
   type OptionSpec,
 } from '../options/table.js';
+import { checkOption, promptValidator } from '../options/check.js';
 import { localGoMinor } from '../image/go.js';
 import { FIRST_VERSION, PROVENANCE_KEYS, type PresetIdentity } from '../options/provenance.js';
 import { printable, quoteValue } from '../messages/quote.js';

@@ -6,15 +6,8 @@ import { embedKeepLines, projectDockerignore, readDockerignore } from '../../mod
 import { CONFIG_FILE, OptionsGenerator, type GenOptions } from '../base.js';
 import { readBounded } from '../../io/fs-safety.js';
 import { goVersionForModule, localGoMinor } from '../../image/go.js';
-import {
-  DOCKER_OPTION_NAMES,
-  OPTIONS,
-  OptionError,
-  checkOption,
-  describeValue,
-  fixedAnswers,
-  type Answers,
-} from '../../options/table.js';
+import { DOCKER_OPTION_NAMES, OPTIONS, OptionError, fixedAnswers, type Answers } from '../../options/table.js';
+import { checkOption, describeValue } from '../../options/check.js';
 import { readProject, type Project } from '../../module/project.js';
 import { templatesPath } from '../../io/paths.js';
 import { IMAGE_TEMPLATES, INCLUDE_LINE } from '../../image/files.js';
