@@ -27,8 +27,21 @@ describe('go-minimal backstage', () => {
     const t = template();
     const props = t.spec.parameters[0].properties;
     const asked = optionNames('app').filter((n) => n !== 'backstage');
-    assert.deepEqual(Object.keys(props), asked);
-    for (const name of asked) assert.equal(props[name].title, OPTIONS[name].title, name);
+    // serviceMonitor is asked only with Kubernetes and Prometheus metrics (its askWhen): if/then.
+    const [condition, ...more] = t.spec.parameters[0].allOf;
+    assert.deepEqual(more, []);
+    assert.deepEqual(condition.if, {
+      properties: { kubernetes: { const: true }, metrics: { const: 'prometheus' } },
+      required: ['kubernetes', 'metrics'],
+    });
+    assert.deepEqual(Object.keys(condition.then.properties), ['serviceMonitor']);
+    assert.deepEqual(
+      Object.keys(props),
+      asked.filter((n) => n !== 'serviceMonitor'),
+    );
+    const all = { ...props, ...condition.then.properties };
+    for (const name of asked) assert.equal(all[name].title, OPTIONS[name].title, name);
+    assert.deepEqual(Object.keys(generateStep(t).input.options), [...asked, 'backstage'], "run:yeoman's order");
     assert.deepEqual(props.base.enum, ['scratch', 'distroless', 'alpine']);
     assert.deepEqual([props.port.minimum, props.port.maximum, props.port.default], [1, 65535, 8080]);
     assert.deepEqual(t.spec.parameters[0].required, ['name', 'modulePath', 'owner']);
@@ -53,6 +66,28 @@ describe('go-minimal backstage', () => {
     assert.equal(props.port.default, 9443);
     assert.equal(t.spec.steps[1].action, 'publish:gitlab');
     assert.deepEqual(t.spec.parameters[1].properties.repoUrl['ui:options'].allowedHosts, ['gitlab.com']);
+  });
+  it("a preset's locks decide the ServiceMonitor's question: always asked, or never", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gm-bst-sm-'));
+    /** The form under a preset with these locked values. @param {object} locked */
+    const form = (locked) => {
+      const preset = join(dir, `${Object.values(locked).join('-')}.json`);
+      writeFileSync(preset, JSON.stringify({ ...locked, locked: Object.keys(locked) }));
+      const t = template(['--preset', preset]);
+      return { page: t.spec.parameters[0], options: generateStep(t).input.options };
+    };
+    const both = form({ kubernetes: true, metrics: 'prometheus' });
+    assert.equal(both.page.properties.serviceMonitor.type, 'boolean');
+    assert.equal(both.page.allOf, undefined);
+    for (const locked of [{ kubernetes: false }, { metrics: 'none' }]) {
+      const { page, options } = form(locked);
+      assert.equal(page.properties.serviceMonitor, undefined, JSON.stringify(locked));
+      assert.equal(page.allOf, undefined, JSON.stringify(locked));
+      assert.equal(options.serviceMonitor, undefined, JSON.stringify(locked));
+    }
+    // One answer locked to what it needs: the question waits for the other.
+    const half = form({ kubernetes: true });
+    assert.deepEqual(half.page.allOf[0].if.required, ['metrics']);
   });
   it('a preset file with templates is refused in one line (a portal never sees them)', () => {
     const r = cli([

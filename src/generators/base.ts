@@ -16,6 +16,7 @@ import {
   CONFIG_FILE,
   OPTIONS,
   applies,
+  askable,
   storedAnswers,
   folderNameOf,
   kebab,
@@ -317,10 +318,7 @@ export abstract class OptionsGenerator extends Generator<Partial<Answers>, GenOp
         type: spec.prompt.type,
         name,
         message: spec.prompt.message,
-        when: (soFar: Partial<Answers>) => {
-          const answers = { ...this.answers, ...soFar };
-          return applies(name, answers) && (spec.askWhen?.(answers) ?? true);
-        },
+        when: (soFar: Partial<Answers>) => askable(name, { ...this.answers, ...soFar }),
         choices: choices[name] ?? (spec.choices ? [...spec.choices] : undefined),
         default: (soFar: Partial<Answers>) => {
           try {

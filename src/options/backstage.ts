@@ -12,9 +12,21 @@ import type { Preset } from './preset.js';
 /** A parameter of the form: a JSON Schema property with Backstage's `ui:` keys. */
 export type FormProperty = Record<string, unknown>;
 
+/**
+ * A parameter the form shows only while other answers of the page have these values (the option's
+ * `askWhen`), as JSON Schema's if/then, which Backstage's form (react-jsonschema-form) resolves
+ * as the user types.
+ */
+export interface FormCondition {
+  if: { properties: Record<string, { const: unknown }>; required: string[] };
+  then: { properties: Partial<Record<AnswerName, FormProperty>> };
+}
+
 export interface TemplateForm {
-  /** The options the form asks, in the generator's order. */
+  /** The options the form always asks, in the generator's order. */
   properties: Partial<Record<AnswerName, FormProperty>>;
+  /** The options it asks only after some answers ({@link FormCondition}); the page's `allOf`. */
+  conditions: FormCondition[];
   /** Those without a default: name, module path, owner. */
   required: AnswerName[];
   /** Answers the template fixes: the preset's locks, and backstage on. */
@@ -47,6 +59,7 @@ export function templateForm(preset?: Preset): TemplateForm {
   const fixed: Partial<Answers> = { backstage: true };
   for (const name of preset?.locked ?? []) (fixed as Record<string, unknown>)[name] = preset!.defaults[name];
   const properties: Partial<Record<AnswerName, FormProperty>> = {};
+  const conditions: FormCondition[] = [];
   const required: AnswerName[] = [];
   // Defaults may read earlier answers (base reads cgo): the app generator's fixed ones, then these.
   const answers: Partial<Answers> = { ...fixedAnswers('app'), ...fixed };
@@ -54,9 +67,11 @@ export function templateForm(preset?: Preset): TemplateForm {
     const spec = OPTIONS[name] as OptionSpec<unknown>;
     if (name in fixed || !applies(name, answers)) continue;
     const value = preset?.defaults[name] ?? portableDefault(name, answers);
+    const when = askWhen(name, fixed, properties);
+    if (when === false) continue;
     if (value !== undefined) (answers as Record<string, unknown>)[name] = value;
     else required.push(name);
-    properties[name] = {
+    const property: FormProperty = {
       title: spec.title,
       description: optionHelp(name, 'schema'),
       type: spec.kind === 'integer' ? 'integer' : spec.kind === 'boolean' ? 'boolean' : 'string',
@@ -65,6 +80,29 @@ export function templateForm(preset?: Preset): TemplateForm {
       ...(value !== undefined && value !== '' ? { default: value } : {}),
       ...FIELDS[name],
     };
+    if (when === true) properties[name] = property;
+    else conditions.push({ if: when, then: { properties: { [name]: property } } });
   }
-  return { properties, required, fixed };
+  return { properties, conditions, required, fixed };
+}
+
+/**
+ * When the form asks an option with `askWhen`: always (true: no condition, or every answer it
+ * reads is fixed to the value it needs), never (false: a fixed answer differs, or one is not in
+ * the form at all), or while the form's answers hold (the if of a {@link FormCondition}).
+ */
+function askWhen(
+  name: AnswerName,
+  fixed: Partial<Answers>,
+  properties: Partial<Record<AnswerName, FormProperty>>,
+): boolean | FormCondition['if'] {
+  const open: Record<string, { const: unknown }> = {};
+  for (const [other, value] of Object.entries(OPTIONS[name].askWhen ?? {})) {
+    if (other in fixed) {
+      if (fixed[other as AnswerName] !== value) return false;
+    } else if (other in properties) open[other] = { const: value };
+    else return false;
+  }
+  const names = Object.keys(open);
+  return names.length === 0 || { properties: open, required: names };
 }

@@ -252,7 +252,7 @@ export const OPTIONS: OptionTable = {
     defaultHelp: 'false',
     default: () => false,
     prompt: { type: 'confirm', message: 'Add a ServiceMonitor (Prometheus Operator)?' },
-    askWhen: (answers) => answers.kubernetes === true && answers.metrics === 'prometheus',
+    askWhen: { kubernetes: true, metrics: 'prometheus' },
   }),
   // docs/presets-and-templates.md#backstage: catalog-info.yaml, mkdocs.yml and docs/index.md.
   backstage: booleanOption('backstage', {
@@ -314,6 +314,14 @@ export const OPTIONS: OptionTable = {
 export function applies(name: AnswerName, answers: Partial<Answers>): boolean {
   const other = OPTIONS[name].onlyWith;
   return other === undefined || answers[other] !== false;
+}
+
+/** Whether an option is asked with these answers: it applies, and its `askWhen` answers hold. */
+export function askable(name: AnswerName, answers: Partial<Answers>): boolean {
+  const when = OPTIONS[name].askWhen ?? {};
+  return (
+    applies(name, answers) && Object.entries(when).every(([other, value]) => answers[other as AnswerName] === value)
+  );
 }
 
 /** Every option, in table order (the preset schema's order); each generator asks in its `owners` order. */

@@ -122,10 +122,11 @@ export interface OptionSpec<T> {
   validate: (value: T) => Validation;
   prompt: { type: 'input' | 'confirm' | 'select'; message: string };
   /**
-   * When the question makes sense, given the answers so far; when it does not, it is not asked
-   * and the default is taken (a flag, stored answer or preset still applies).
+   * When the question makes sense: each of these earlier answers has this value. Otherwise it is
+   * not asked and the default is taken (a flag, stored answer or preset still applies). Data, not a
+   * function, so the Backstage form says the same as JSON Schema's if/then (options/backstage.ts).
    */
-  askWhen?: (answers: Partial<Answers>) => boolean;
+  askWhen?: Partial<Answers>;
 }
 
 export type OptionTable = { [K in AnswerName]: OptionSpec<Answers[K]> };

@@ -18,6 +18,7 @@ import {
   OPTIONS,
   OptionError,
   applies,
+  askable,
   folderNameOf,
   kebab,
   optionNames,
@@ -132,9 +133,8 @@ async function askNewOptions(
   const result = { ...answers };
   try {
     for (const name of missing) {
-      if (!applies(name, result)) continue;
+      if (!askable(name, result as Partial<Answers>)) continue;
       const spec = OPTIONS[name] as OptionSpec<unknown>;
-      if (spec.askWhen && !spec.askWhen(result as Partial<Answers>)) continue;
       const fallback = spec.default({ folderName: folderNameOf(folder), answers: result, localGoMinor });
       for (;;) {
         const given = (

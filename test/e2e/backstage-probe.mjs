@@ -8,6 +8,9 @@
 //                                             (Template: the scaffolder's), the relations'
 //                                             entity references parsed as the catalog does, and
 //                                             the values through each form page's JSON Schema
+//   form <modules> <json {file, values}>     the fields each page of the template's form
+//                                             shows for these values (react-jsonschema-form's
+//                                             retrieveSchema resolving if/then)
 //   refs <modules> <json [string]>            each string as an entity reference: parsed, and
 //                                             each part held to the catalog's validators
 import { readFileSync } from 'node:fs';
@@ -111,6 +114,31 @@ if (mode === 'run') {
     }
   }
   done(results);
+} else if (mode === 'form') {
+  // What Backstage's form shows: each page of the template through react-jsonschema-form's
+  // retrieveSchema (the version @backstage/plugin-scaffolder-react uses), which resolves
+  // if/then against the values typed so far; its `ui:` keys left out, as the scaffolder does.
+  const YAML = require('yaml');
+  const { retrieveSchema } = require('@rjsf/utils');
+  const validator = require('@rjsf/validator-ajv8').default;
+  /** @param {unknown} v @returns {unknown} */
+  const schemaOnly = (v) =>
+    Array.isArray(v)
+      ? v.map(schemaOnly)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.entries(v)
+              .filter(([k]) => !k.startsWith('ui:'))
+              .map(([k, x]) => [k, schemaOnly(x)]),
+          )
+        : v;
+  const template = YAML.parse(readFileSync(input.file, 'utf8'));
+  done(
+    template.spec.parameters.map((/** @type {unknown} */ page) => {
+      const schema = /** @type {any} */ (schemaOnly(page));
+      return Object.keys(retrieveSchema(validator, schema, schema, input.values).properties ?? {});
+    }),
+  );
 } else if (mode === 'refs') {
   done(input.map((/** @type {string} */ ref) => refVerdict(ref) === undefined));
 } else {

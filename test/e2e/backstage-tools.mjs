@@ -4,7 +4,8 @@
 // - from npm, into a prefix of its own: the scaffolder's run:yeoman action
 //   (@backstage/plugin-scaffolder-backend-module-yeoman), the mock action context of
 //   @backstage/plugin-scaffolder-node-test-utils, @backstage/catalog-model (entity policies and
-//   kind validators) and @backstage/plugin-scaffolder-common (the Template validator). The yeoman
+//   kind validators), @backstage/plugin-scaffolder-common (the Template validator) and
+//   react-jsonschema-form's utils (what the form shows for given answers). The yeoman
 //   module 0.4.26 asks for test-utils ^0.3.15, which the registry here does not serve: npm's
 //   `overrides` pins the 0.3.14 it does (the action's code does not load it). nunjitsu, which
 //   scaffolder-common loads, requires Node ≥ 22: the probe runs under .ci/install-node's Node 22.
@@ -24,6 +25,10 @@ export const BACKSTAGE = {
   '@backstage/plugin-scaffolder-common': '2.4.0',
   // Backstage's mock action context is written for jest (jest.fn()): jest's own mock functions.
   'jest-mock': '30.5.2',
+  // The form: react-jsonschema-form's schema resolution, the version
+  // @backstage/plugin-scaffolder-react 3.0.0 pins (npm, 2026-12-04), with its validator.
+  '@rjsf/utils': '5.24.13',
+  '@rjsf/validator-ajv8': '5.24.13',
 };
 /** On PyPI, 2026-12-03. */
 export const TECHDOCS_CORE = '1.7.1';

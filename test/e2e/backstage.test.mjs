@@ -172,6 +172,36 @@ describe("Backstage's run:yeoman writes the tree go-minimal writes", { skip }, (
     );
   });
 
+  /** The fields the form's first page shows for these typed answers (Backstage's form code). @param {object} typed */
+  const shown = async (typed, file = join(base, 'templates/template.yaml')) =>
+    /** @type {string[]} */ ((await probe('form', { file, values: formValues(template, { ...TYPED, ...typed }) }))[0]);
+
+  it('the form shows the ServiceMonitor only with Kubernetes and Prometheus metrics; then run:yeoman writes it', async () => {
+    assert.ok((await shown({})).includes('metrics'), 'the probe sees the page');
+    for (const typed of [{}, { kubernetes: true }, { metrics: 'prometheus' }, { kubernetes: true, metrics: 'none' }])
+      assert.ok(!(await shown(typed)).includes('serviceMonitor'), JSON.stringify(typed));
+    const on = { kubernetes: true, metrics: 'prometheus' };
+    assert.ok((await shown(on)).includes('serviceMonitor'));
+    const values = formValues(template, { ...TYPED, ...on, serviceMonitor: true });
+    const [verdict] = await probe('validate', { files: [join(base, 'templates/template.yaml')], values });
+    assert.deepEqual(verdict.errors, []);
+    const input = /** @type {any} */ (render(step.input, values));
+    assert.equal(input.options.serviceMonitor, true);
+    // go mod tidy needs the proxy (the metrics module); the files are what this test reads.
+    const files = await portal({ ...input, options: { ...input.options, skipInstall: true } });
+    assert.ok('deploy/kubernetes/servicemonitor.yaml' in files, Object.keys(files).join(' '));
+  });
+
+  it('mutation: a form that asks the ServiceMonitor unconditionally shows it without Kubernetes', async () => {
+    const t = JSON.parse(JSON.stringify(template));
+    const page = t.spec.parameters[0];
+    for (const condition of page.allOf) Object.assign(page.properties, condition.then.properties);
+    delete page.allOf;
+    const file = join(base, 'unconditional.yaml');
+    writeFileSync(file, YAML.stringify(t));
+    assert.ok((await shown({}, file)).includes('serviceMonitor'));
+  });
+
   it('with api/openapi.yaml: an API entity the Component provides, both valid', async () => {
     const dir = join(base, 'api/svc');
     mkdirSync(join(dir, 'api'), { recursive: true });

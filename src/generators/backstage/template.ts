@@ -6,7 +6,7 @@
  * the catalog-info.yaml the generator wrote.
  */
 import { templateForm } from '../../options/backstage.js';
-import { kebab } from '../../options/table.js';
+import { kebab, optionNames } from '../../options/table.js';
 import type { Preset } from '../../options/preset.js';
 
 export interface TemplateSource {
@@ -39,7 +39,9 @@ function publisher(preset?: Preset): { action: string; host: string } {
 export function templateEntity({ packageName, version, preset }: TemplateSource): Record<string, unknown> {
   const form = templateForm(preset);
   const { action, host } = publisher(preset);
-  const asked = Object.keys(form.properties);
+  // Every option the form may ask, in the generator's order (those it shows only after some answers too).
+  const shown = [form.properties, ...form.conditions.map((c) => c.then.properties)];
+  const asked = optionNames('app').filter((name) => shown.some((properties) => name in properties));
   // One option per answer: a whole-value expression keeps its type (a number stays a number).
   const options: Record<string, unknown> = {};
   for (const name of asked) options[name] = `\${{ parameters.${name} }}`;
@@ -58,7 +60,12 @@ export function templateEntity({ packageName, version, preset }: TemplateSource)
       ...(preset?.defaults.owner ? { owner: preset.defaults.owner } : {}),
       type: 'service',
       parameters: [
-        { title: 'Service', required: form.required, properties: form.properties },
+        {
+          title: 'Service',
+          required: form.required,
+          properties: form.properties,
+          ...(form.conditions.length > 0 ? { allOf: form.conditions } : {}),
+        },
         {
           title: 'Repository',
           required: ['repoUrl'],
