@@ -1,14 +1,8 @@
 // Renders results.json (see bench/run.mjs) as bench/RESULTS.md and as the table printed at the end.
+import { B, MB, MS, P, S, X, range, yes } from './format.mjs';
 import { PEER_GO_VERSION, PUBLISHED_BASES } from './peers.mjs';
+import { rebuildDockerRows, rebuildDockerSection } from './report-docker.mjs';
 
-const MB = (b) => (b == null ? '—' : `${(b / 1e6).toFixed(2)} MB`);
-const B = (b) => (b == null ? '—' : b.toLocaleString('en'));
-const S = (ms) => `${(ms / 1000).toFixed(2)} s`;
-const MS = (ms) => `${ms.toFixed(1)} ms`;
-const X = (r) => (r >= 1 ? `${r.toFixed(2)}×` : `${r.toFixed(3)}`);
-const P = (r) => `${(r * 100).toFixed(1)} %`;
-const range = (s, f) => `${f(s.median)} (${f(s.min)}–${f(s.max)}, n=${s.n})`;
-const yes = (b) => (b ? 'met' : '**missed**');
 const zip = (a, b, n) => Array.from({ length: Math.min(n, Math.max(a.length, b.length)) }, (_, i) => [a[i], b[i]]);
 const rest = (steps, n) => steps.slice(n).reduce((sum, x) => sum + x.ms, 0);
 
@@ -59,23 +53,7 @@ function summaryRows(r) {
     ]);
     rows.push(['rebuild vs the host (go build + one layer)', S(ours.median), `${S(v.host.median)} host`, X(v.vsHost)]);
   }
-  if (s['rebuild-docker']) {
-    const v = s['rebuild-docker'];
-    const ours = v.contenders['docker-ours'];
-    rows.push(['rebuild on Docker Engine 29 vs the host', S(ours.median), `${S(v.host.median)} host`, X(v.vsHost)]);
-    rows.push([
-      'rebuild on Docker Engine 29 vs seed (b) on it',
-      S(ours.median),
-      `${S(v.contenders['docker-seed-b'].median)} seed (b)`,
-      P(v.vsSeedB),
-    ]);
-    rows.push([
-      'rebuild on podman 4.3 vs the host (same run)',
-      S(v.contenders['podman-ours'].median),
-      `${S(v.host.median)} host`,
-      X(v.podmanVsHost),
-    ]);
-  }
+  if (s['rebuild-docker']) rows.push(...rebuildDockerRows(s['rebuild-docker']));
   if (s.scaffold)
     for (const mode of ['warm', 'cold']) {
       const m = s.scaffold[mode];
@@ -300,30 +278,6 @@ const KIND_LABELS = {
 const BUILDKIT_NOTE = `This section measures podman 4.3 / buildah 1.28, whose steps it can split; the same change on
 Docker Engine 29 (BuildKit), the engine most users run, is measured beside the host in its own
 section ([Rebuild on Docker Engine](#rebuild-on-docker-engine-buildkit)).`;
-
-/** The rebuild on Docker Engine 29 (BuildKit), the engine users run, with podman beside it. */
-function rebuildDockerSection(r) {
-  const v = r.sections['rebuild-docker'];
-  const row = (id, label) => {
-    const c = v.contenders[id];
-    return `| ${label} | ${S(c.median)} | ${S(c.min)}–${S(c.max)} | ${(c.median / v.host.median).toFixed(2)}× | ${c.stale} |`;
-  };
-  return `## Rebuild on Docker Engine (BuildKit)
-
-A one-line change to main.go, warm caches, ${v.n} rounds, ${v.order}; each image is checked to
-hold the edited binary (\`bench/rebuild-docker.mjs\`; the suite's own Docker Engine 29 with its
-containerd image store, \`engine/docker/\`).
-
-| build | median | range | vs host | stale |
-|---|---|---|---|---|
-| host: go build + one layer write | ${S(v.host.median)} | ${S(v.host.min)}–${S(v.host.max)} | 1.00× | |
-${row('docker-ours', 'ours (scratch), Docker Engine 29')}
-${row('docker-seed-b', 'seed (b), Docker Engine 29')}
-${row('podman-ours', 'ours (scratch), podman 4.3')}
-
-Ours on Docker: ${X(v.vsHost)} the host, ${P(v.vsSeedB)} of seed (b) on the same engine.
-`;
-}
 
 /** Section 2: the rebuild, its variants, the host's floor and the breakdown of ours. */
 function rebuildSection(r) {

@@ -23,8 +23,13 @@ import { copyFiles, onPath } from './lib.mjs';
 import { runCommand as sh } from '../engine/index.mjs';
 import { PEERS } from './peers.mjs';
 
-/** The files of the service source, the same in every image. */
-export const SERVICE_SOURCE = ['go.mod', 'main.go', 'main_test.go'];
+/** The files of the service source, the same in every image: go.mod and every Go file (main.go,
+ * middleware.go, echo.go and their tests; a list written by hand went stale when the service grew). */
+export const serviceSource = (dir) =>
+  fs
+    .readdirSync(dir)
+    .filter((f) => f === 'go.mod' || f.endsWith('.go'))
+    .sort();
 
 async function version(cmd, args, re = /.*/) {
   const r = await sh(cmd, args, { allowFail: true }).catch(() => null);
@@ -72,13 +77,14 @@ export async function generate() {
     dirs[base] = dir;
   }
   // Same service source in every image: only the Dockerfile differs.
+  const source = serviceSource(dirs.scratch);
   for (const base of BASES.slice(1))
-    for (const f of SERVICE_SOURCE)
+    for (const f of source)
       if (!fs.readFileSync(path.join(dirs[base], f)).equals(fs.readFileSync(path.join(dirs.scratch, f))))
         throw new Error(`${f} differs between --base scratch and --base ${base}`);
   for (const peer of PEERS) {
     const dir = path.join(WORK, peer.id);
-    copyFiles(dirs.scratch, dir, SERVICE_SOURCE);
+    copyFiles(dirs.scratch, dir, source);
     // A standard-library module has no go.sum, and `COPY go.mod go.sum ./` (or a bind mount of
     // go.sum) fails without one (docker/roadmap#611): the peers get an empty one.
     fs.writeFileSync(path.join(dir, 'go.sum'), '');

@@ -1,7 +1,7 @@
 // The targets (issues 5 and 12), checked against one run's results: never loosened; a miss says
 // by how much and why.
-const P = (x) => `${(x * 100).toFixed(1)} %`;
-const S = (ms) => `${(ms / 1000).toFixed(2)} s`;
+import { P, S } from './format.mjs';
+import { floorSentence } from './report-docker.mjs';
 
 function sizeTargets(rows, add) {
   const scratch = rows.find((x) => x.id === 'ours-scratch');
@@ -64,7 +64,7 @@ function rebuildDockerTargets(v, add) {
     '≤ 1.50×',
     `${v.vsHost.toFixed(2)}×`,
     v.vsHost <= 1.5,
-    `Docker Engine 29 ${S(ours.median)} against the host's go build + one layer ${S(v.host.median)} (${rounds(v.perRound.vsHost)}); podman 4.3 ${S(v.contenders['podman-ours'].median)} (${v.podmanVsHost.toFixed(2)}×)`,
+    `Docker Engine 29 ${S(ours.median)} against the host's go build + one layer ${S(v.host.median)} (${rounds(v.perRound.vsHost)}); podman 4.3 ${S(v.contenders['podman-ours'].median)} (${v.podmanVsHost.toFixed(2)}×). ${floorSentence(v)}`,
   );
   add(
     "Docker rebuild ≤ 10 % of seed (b)'s (issue 17)",
