@@ -174,7 +174,8 @@ export async function composeUpAndCheck(dir, file, port) {
     assert.equal(up.code, 0, up.all);
     const upMs = Date.now() - t0;
     const [ctr] = await composeContainers(project);
-    assert.ok(ctr, 'a container');
+    // podman-compose 1.0.3 exits 0 when a podman command it runs fails: its output says which.
+    assert.ok(ctr, `a container; podman-compose up -d said:\n${up.all}`);
     await eng.waitForHttp(`http://127.0.0.1:${port}/healthz`, { status: 200 });
     assert.equal(await eng.healthcheckRun(ctr), 0, 'healthcheck run');
     assert.equal(await eng.healthStatus(ctr), 'healthy');
