@@ -130,16 +130,16 @@ export async function rebuildDocker(dirs) {
   const perRound = (a, b) => m[a].map((x, i) => Math.round((x / m[b][i]) * 100) / 100);
   // Any Dockerfile that compiles costs at least the engine's floor plus the compile itself: the
   // host's go build is the fastest that compile gets (inside a container it only adds).
-  const lowerBound = (s['docker-floor'].median + summary(goBuild).median) / s.host.median;
+  const hostGoBuild = summary(goBuild);
+  const lowerBound = (s['docker-floor'].median + hostGoBuild.median) / s.host.median;
   return {
     host: s.host,
     contenders: Object.fromEntries(list.map((c) => [c.id, { ...s[c.id], stale: stale[c.id] }])),
     vsHost: s['docker-ours'].median / s.host.median,
     vsSeedB: s['docker-ours'].median / s['docker-seed-b'].median,
     podmanVsHost: s['podman-ours'].median / s.host.median,
-    makeVsHost: s['docker-make'].median / s.host.median,
     floorVsHost: s['docker-floor'].median / s.host.median,
-    hostGoBuild: summary(goBuild),
+    hostGoBuild,
     lowerBound,
     perRound: { vsHost: perRound('docker-ours', 'host'), vsSeedB: perRound('docker-ours', 'docker-seed-b') },
     order: `host, then ${list.map((c) => c.id).join(', ')} rotated by one place each round`,
